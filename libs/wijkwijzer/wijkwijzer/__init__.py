@@ -1,0 +1,1 @@
+"""Plumbing shared by the WijkWijzer services. Domain logic never lives here."""

@@ -2,7 +2,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from pydantic import ValidationError
-
 from wijkwijzer.cloudevents import CloudEvent, EventData, envelope, json_schema
 
 pytestmark = pytest.mark.unit

@@ -1,5 +1,4 @@
 import pytest
-
 from wijkwijzer import taxonomy
 
 pytestmark = pytest.mark.unit

@@ -7,7 +7,7 @@ come from the same model and cannot drift apart.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -52,7 +52,7 @@ def envelope(service: str, data: EventData, subject: str,
     return CloudEvent[type(data)](
         source=f"/wijkwijzer/{service}",
         type=TYPE_PREFIX + data.event_type,
-        time=(now or datetime.now(timezone.utc)).astimezone(timezone.utc),
+        time=(now or datetime.now(UTC)).astimezone(UTC),
         subject=subject,
         data=data,
         correlationid=correlation_id,

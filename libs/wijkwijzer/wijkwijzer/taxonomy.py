@@ -6,9 +6,9 @@ valid ones, so a client can correct itself and nothing unknown is ever stored.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
-from typing import Iterable
 
 from pydantic import BaseModel, ConfigDict
 

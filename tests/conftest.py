@@ -1,3 +1,8 @@
+# nameko runs on eventlet; patch before anything imports socket or threading.
+import eventlet
+
+eventlet.monkey_patch()
+
 import os
 import pathlib
 import subprocess

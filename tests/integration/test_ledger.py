@@ -2,6 +2,7 @@ import eventlet
 import pymongo
 import pytest
 from wijkwijzer import ledger
+from wijkwijzer.mongo import ensure_indexes
 
 pytestmark = pytest.mark.integration
 
@@ -10,9 +11,7 @@ pytestmark = pytest.mark.integration
 def db(service_config):
     client = pymongo.MongoClient(service_config["MONGODB_URI"])
     database = client[service_config["MONGODB_DATABASE"]]
-    for collection, specs in ledger.INDEXES.items():
-        for keys, options in specs:
-            database[collection].create_index(keys, **options)
+    ensure_indexes(database, ledger.INDEXES)
     yield database
     client.drop_database(database.name)
     client.close()

@@ -19,6 +19,13 @@ from pymongo.database import Database
 IndexSpec = Mapping[str, Sequence[tuple[list[tuple[str, int]], dict]]]
 
 
+def ensure_indexes(db: Database, indexes: IndexSpec) -> None:
+    """Create the given indexes; a no-op for those that already exist."""
+    for collection, specs in indexes.items():
+        for keys, options in specs:
+            db[collection].create_index(keys, **options)
+
+
 class MongoDatabase(DependencyProvider):
     def __init__(self, indexes: IndexSpec | None = None):
         self.indexes = indexes or {}
@@ -34,10 +41,7 @@ class MongoDatabase(DependencyProvider):
         self.database_name = config.get("MONGODB_DATABASE", self.container.service_name)
 
     def start(self) -> None:
-        db = self.client[self.database_name]
-        for collection, specs in self.indexes.items():
-            for keys, options in specs:
-                db[collection].create_index(keys, **options)
+        ensure_indexes(self.client[self.database_name], self.indexes)
 
     def stop(self) -> None:
         self._close()

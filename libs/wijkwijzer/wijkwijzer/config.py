@@ -1,0 +1,34 @@
+"""Names of the config keys the shared plumbing reads, with their defaults.
+
+Services get their config from a nameko YAML file whose values come from the
+environment (`${VAR:default}`), so these defaults only apply when a key is
+missing from that file, as in tests that build a config dict by hand.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+AMQP_URI = "AMQP_URI"
+MONGODB_URI = "MONGODB_URI"
+MONGODB_DATABASE = "MONGODB_DATABASE"          # default: the service name
+MONGODB_TIMEOUT_MS = "MONGODB_TIMEOUT_MS"
+
+EVENT_MAX_RETRIES = "EVENT_MAX_RETRIES"        # attempts after the first, then dead letter
+EVENT_RETRY_DELAY_MS = "EVENT_RETRY_DELAY_MS"  # first backoff; doubles per attempt
+OUTBOX_RELAY_INTERVAL = "OUTBOX_RELAY_INTERVAL"  # seconds between relay sweeps
+OUTBOX_RELAY_GRACE_S = "OUTBOX_RELAY_GRACE_S"    # younger events are left to the writer
+RPC_TIMEOUT = "RPC_TIMEOUT"                    # seconds the gateway waits for a service
+
+DEFAULTS: dict[str, Any] = {
+    MONGODB_TIMEOUT_MS: 5000,
+    EVENT_MAX_RETRIES: 3,
+    EVENT_RETRY_DELAY_MS: 1000,
+    OUTBOX_RELAY_INTERVAL: 2,
+    OUTBOX_RELAY_GRACE_S: 5,
+    RPC_TIMEOUT: 5,
+}
+
+
+def get(config: Mapping[str, Any], key: str) -> Any:
+    return config.get(key, DEFAULTS.get(key))

@@ -1,0 +1,130 @@
+"""`event_consumer`: nameko's event handler made safe for the guarantees of events.md.
+
+nameko 2.14 acks a message whose worker raised, which loses it. This
+entrypoint instead:
+
+- skips an event whose id the processed-event ledger already holds for this
+  consumer (a redelivery or a duplicate publish), and records the id after the
+  handler succeeded, so an event is handled once in effect;
+- on failure republishes the message, with publisher confirms, to the
+  consumer's retry queue with a per-message TTL (exponential backoff); the
+  broker moves it back when the TTL expires. After EVENT_MAX_RETRIES retries
+  it goes to the shared dead-letter queue, where `python -m
+  wijkwijzer.deadletters` lists and replays it. The original is acked only
+  after that publish was confirmed; if it cannot be, the message is requeued;
+- declares its durable queue, retry queue and the dead-letter queue at
+  service start (and lists them for `python -m wijkwijzer.topology`).
+
+A message that is being handled when the process dies is unacked, so the
+broker redelivers it to another replica.
+
+Handlers receive the CloudEvent as a dict and should still make their own
+writes idempotent (upsert keyed by event id): a crash between the handler's
+write and the ledger record runs the handler again.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+from datetime import UTC, datetime
+
+from kombu import Exchange, Queue
+from nameko.amqp.publish import Publisher
+from nameko.events import EventHandler
+from nameko.standalone.events import get_event_exchange
+
+from wijkwijzer import amqp
+from wijkwijzer import config as cfg
+from wijkwijzer import ledger
+from wijkwijzer.ledger import ProcessedEvents
+from wijkwijzer.mongo import MongoDatabase, ensure_indexes
+
+log = logging.getLogger(__name__)
+
+_QUICK_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+
+
+class EventConsumer(EventHandler):
+    def setup(self) -> None:
+        super().setup()  # builds self.queue: durable, bound to the source's events exchange
+        config = self.container.config
+        self.amqp_uri = config[cfg.AMQP_URI]
+        self.max_retries = int(cfg.get(config, cfg.EVENT_MAX_RETRIES))
+        self.retry_delay_s = int(cfg.get(config, cfg.EVENT_RETRY_DELAY_MS)) / 1000
+        self.consumer_name = f"{self.container.service_name}.{self.method_name}"
+        self.retry_queue = amqp.retry_queue(self.queue.name)
+        self.publisher = Publisher(self.amqp_uri, use_confirms=True, retry=True,
+                                   retry_policy=_QUICK_RETRY)
+        self.database = next(
+            (d for d in self.container.dependencies if isinstance(d, MongoDatabase)), None)
+        if self.database is None:
+            raise TypeError(f"{self.consumer_name}: event_consumer needs a MongoDatabase "
+                            "dependency on the service for its processed-event ledger")
+
+    def declarations(self) -> list[Exchange | Queue]:
+        source = get_event_exchange(self.source_service, self.container.config)
+        return [source, self.queue, self.retry_queue, amqp.dead_letter_queue()]
+
+    def start(self) -> None:
+        ensure_indexes(self.database.get_dependency(None), ledger.INDEXES)
+        amqp.declare(self.amqp_uri, self.declarations())
+        super().start()
+
+    def _ledger(self) -> ProcessedEvents:
+        return ProcessedEvents(self.database.get_dependency(None))
+
+    def handle_message(self, body, message) -> None:
+        event_id = body.get("id") if isinstance(body, dict) else None
+        try:
+            seen = event_id is not None and self._ledger().seen(event_id, self.consumer_name)
+        except Exception as exc:  # noqa: BLE001 (database away: let the worker try, retry if it fails)
+            log.warning("ledger check failed for %s: %s", event_id, exc)
+            seen = False
+        if seen:
+            log.info("%s: event %s already handled; skipped", self.consumer_name, event_id)
+            self.queue_consumer.ack_message(message)
+            return
+        super().handle_message(body, message)
+
+    def handle_message_processed(self, message, result=None, exc_info=None) -> None:
+        # Runs in the worker's thread once the handler returned or raised.
+        try:
+            if exc_info is None:
+                event_id = message.payload.get("id") if isinstance(message.payload, dict) else None
+                if event_id is not None:
+                    self._ledger().record(event_id, self.consumer_name)
+            else:
+                self._retry_or_dead_letter(message, exc_info)
+        except Exception as exc:  # noqa: BLE001
+            # Could not record or re-route it: hand it back rather than lose it.
+            log.error("%s: requeueing message after %s", self.consumer_name, exc)
+            self.queue_consumer.requeue_message(message)
+            return
+        self.queue_consumer.ack_message(message)
+
+    def _retry_or_dead_letter(self, message, exc_info) -> None:
+        headers = dict(message.headers or {})
+        retries = int(headers.get(amqp.RETRIES_HEADER, 0))
+        error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
+        properties = {"content_type": message.content_type,
+                      "content_encoding": message.content_encoding}
+        if retries < self.max_retries:
+            headers[amqp.RETRIES_HEADER] = retries + 1
+            delay = self.retry_delay_s * 2 ** retries
+            log.warning("%s: attempt %d failed (%s); retrying in %.1fs",
+                        self.consumer_name, retries + 1, error, delay)
+            self.publisher.publish(message.body, exchange="", routing_key=self.retry_queue.name,
+                                   headers=headers, expiration=delay, **properties)
+        else:
+            headers.update({
+                amqp.QUEUE_HEADER: self.queue.name,
+                amqp.ERROR_HEADER: error[:1000],
+                amqp.DEAD_AT_HEADER: datetime.now(UTC).isoformat(),
+            })
+            log.error("%s: giving up after %d attempts (%s); dead-lettered",
+                      self.consumer_name, retries + 1, error)
+            self.publisher.publish(message.body, exchange="", routing_key=amqp.DEAD_LETTER_QUEUE,
+                                   headers=headers, **properties)
+
+
+event_consumer = EventConsumer.decorator

@@ -1,0 +1,36 @@
+"""Errors a service raises to tell its caller what went wrong.
+
+They are registered with nameko's remote-error registry, so an RPC caller (the
+gateway) receives the same type back instead of a generic RemoteError and can
+map it to an HTTP status in one place. The message is safe to show a client.
+"""
+from __future__ import annotations
+
+from nameko.exceptions import deserialize_to_instance
+
+
+class ServiceError(Exception):
+    """Base of the errors below; never raised itself."""
+
+
+@deserialize_to_instance
+class NotFound(ServiceError):
+    """The entity does not exist (or the caller may not know it does)."""
+
+
+@deserialize_to_instance
+class Conflict(ServiceError):
+    """An illegal state change or a clash with existing data."""
+
+
+@deserialize_to_instance
+class Forbidden(ServiceError):
+    """The caller is known but may not do this (ownership rules)."""
+
+
+@deserialize_to_instance
+class Invalid(ServiceError):
+    """The request is well-formed but breaks a domain rule."""
+
+
+EXPECTED = (NotFound, Conflict, Forbidden, Invalid)

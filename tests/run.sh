@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v uv >/dev/null || python3 -m pip install -q "uv==0.13.8"
+command -v docker-compose >/dev/null || { apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; }
 uv sync --frozen --all-packages -q
 bash deploy/infra.sh up
 uv run --frozen pytest -q -rs "$@"

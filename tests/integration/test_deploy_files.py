@@ -1,0 +1,211 @@
+"""The deployment files are valid and complete: docker-compose.yml and one Dockerfile per service.
+
+No Docker engine is needed. `docker-compose config` (Debian's docker-compose 1.29;
+tests/run.sh installs it when missing) validates the file against the compose
+schema offline: unknown keys, wrong types and values, undefined services in
+`depends_on`. It does not look at the Dockerfiles, so their structure is checked
+here by parsing them.
+"""
+import glob
+import json
+import os
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "docker-compose.yml"
+
+# compose service / nameko service name -> (directory, project name, import package)
+APPS = {
+    "publications": ("services/publications", "wijkwijzer-publications", "publications"),
+    "events": ("services/events", "wijkwijzer-events", "activities"),
+    "helpdesk": ("services/helpdesk", "wijkwijzer-helpdesk", "helpdesk"),
+    "notifications": ("services/notifications", "wijkwijzer-notifications", "notifications"),
+    "gateway": ("gateway", "wijkwijzer-gateway", "gateway"),
+}
+BACKENDS = [name for name in APPS if name != "gateway"]
+
+
+def docker_compose(*args, compose_file=COMPOSE):
+    exe = shutil.which("docker-compose")
+    if exe is None:
+        pytest.fail("docker-compose is not installed; tests/run.sh installs it (apt-get install docker-compose)")
+    # An engine socket that cannot exist: proves the validation never needs one.
+    env = {**os.environ, "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    return subprocess.run(
+        [exe, "-f", str(compose_file), "--project-directory", str(ROOT), *args],
+        check=False, capture_output=True, text=True, env=env, timeout=60,
+    )
+
+
+@pytest.fixture(scope="module")
+def compose():
+    """The compose file as docker-compose resolves it (anchors merged, paths absolute)."""
+    result = docker_compose("config")
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+def test_compose_file_is_valid_without_a_docker_engine():
+    result = docker_compose("config", "-q")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("good", "bad", "complaint"), [
+    ("condition: service_healthy", "condition: service_heathy", "service_heathy"),
+    ("    healthcheck:\n", "    helthcheck:\n", "helthcheck"),
+    ("      mailpit:\n        condition:", "      mail_pit:\n        condition:", "mail_pit"),
+    ("retries: 5\n", "retries: five\n", "five"),
+])
+def test_compose_validation_rejects_a_broken_copy(tmp_path, good, bad, complaint):
+    text = COMPOSE.read_text()
+    assert good in text, f"the breakage no longer applies: {good!r} is not in docker-compose.yml"
+    intact = tmp_path / "intact.yml"
+    intact.write_text(text)
+    assert docker_compose("config", "-q", compose_file=intact).returncode == 0  # a copy as such is fine
+    broken = tmp_path / "broken.yml"
+    broken.write_text(text.replace(good, bad))
+    result = docker_compose("config", "-q", compose_file=broken)
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+def test_infrastructure_images_healthchecks_and_volumes(compose):
+    services = compose["services"]
+    rabbitmq, mongo, mailpit = services["rabbitmq"], services["mongo"], services["mailpit"]
+    assert rabbitmq["image"].startswith("rabbitmq:3.13") and rabbitmq["image"].endswith("-management")
+    assert "rabbitmq-diagnostics" in rabbitmq["healthcheck"]["test"]
+    assert mongo["image"] == "mongo:7"
+    assert "mongosh" in mongo["healthcheck"]["test"]
+    assert mailpit["image"].startswith("axllent/mailpit")
+    assert mailpit["healthcheck"]["test"]
+    assert {"mongo-data", "rabbitmq-data"} <= set(compose["volumes"])
+    assert any(v.startswith("mongo-data:/data/db") for v in mongo["volumes"])
+    assert any(v.startswith("rabbitmq-data:/var/lib/rabbitmq") for v in rabbitmq["volumes"])
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_app_service_is_built_from_its_own_dockerfile_and_waits_for_healthy_dependencies(compose, name):
+    directory, _, _ = APPS[name]
+    service = compose["services"][name]
+    build = service["build"]
+    assert Path(build["context"]) == ROOT
+    dockerfile = Path(build["context"]) / build["dockerfile"]
+    assert dockerfile == ROOT / directory / "Dockerfile"
+    assert dockerfile.is_file()
+    assert service["image"] == f"wijkwijzer/{name}:dev"
+    assert service["environment"]["AMQP_URI"] == "amqp://guest:guest@rabbitmq:5672/"
+    assert service["environment"]["MONGODB_URI"] == "mongodb://mongo:27017/"
+
+    health = " ".join(service["healthcheck"]["test"])
+    if name == "gateway":
+        assert "/healthz" in health and "8000" in health
+    else:
+        assert f"wijkwijzer.ping {name}" in health
+
+    depends_on = service["depends_on"]
+    assert depends_on and all(dep["condition"] == "service_healthy" for dep in depends_on.values())
+    expected = set(BACKENDS) if name == "gateway" else {"rabbitmq", "mongo"}
+    if name == "notifications":
+        expected.add("mailpit")
+        assert service["environment"]["SMTP_HOST"] == "mailpit"
+        assert str(service["environment"]["SMTP_PORT"]) == "1025"
+    assert set(depends_on) == expected
+    for dep in depends_on:
+        assert "healthcheck" in compose["services"][dep], f"{dep} needs a healthcheck to be waited for"
+
+
+def test_gateway_publishes_port_8000(compose):
+    gateway = compose["services"]["gateway"]
+    assert {"published": 8000, "target": 8000} in [
+        {"published": int(p["published"]), "target": int(p["target"])} for p in gateway["ports"]
+    ]
+    assert gateway["environment"]["GATEWAY_ADDRESS"] == "0.0.0.0:8000"
+
+
+def dockerfile_stages(path):
+    """Instructions of each build stage as (KEYWORD, arguments), continuation lines joined."""
+    instructions, pending = [], ""
+    for line in path.read_text().splitlines():
+        stripped = line.strip()
+        if not pending and (not stripped or stripped.startswith("#")):
+            continue
+        if stripped.endswith("\\"):
+            pending += stripped[:-1] + " "
+            continue
+        full = pending + stripped
+        pending = ""
+        keyword, _, args = full.partition(" ")
+        instructions.append((keyword.upper(), args.strip()))
+    stages = []
+    for keyword, args in instructions:
+        if keyword == "FROM":
+            stages.append([])
+        assert stages, f"{path}: {keyword} before the first FROM"
+        stages[-1].append((keyword, args))
+    return stages
+
+
+def workspace_members():
+    root = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    members = []
+    for pattern in root["tool"]["uv"]["workspace"]["members"]:
+        members += [
+            Path(p).relative_to(ROOT).as_posix()
+            for p in sorted(glob.glob(str(ROOT / pattern)))
+            if (Path(p) / "pyproject.toml").is_file()
+        ]
+    return members
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_dockerfile_is_multi_stage_non_root_and_starts_the_service(name):
+    directory, project, package = APPS[name]
+    path = ROOT / directory / "Dockerfile"
+    stages = dockerfile_stages(path)
+    assert len(stages) >= 2, "multi-stage: a build stage and a runtime stage"
+    for stage in stages:
+        assert stage[0][1].split()[0] == "python:3.11-slim"
+    text = path.read_text()
+
+    # build: pinned uv, the service's own project from the frozen lock, workspace complete
+    assert '"uv==0.13.8"' in text or "uv==0.13.8 " in text or "ghcr.io/astral-sh/uv:0.13.8" in text
+    assert project == tomllib.loads((ROOT / directory / "pyproject.toml").read_text())["project"]["name"]
+    syncs = [args for stage in stages for keyword, args in stage if keyword == "RUN" and "uv sync" in args]
+    assert syncs and all(f"--package {project}" in args and "--frozen" in args for args in syncs)
+    assert any("--no-dev" in args and "--no-editable" in args and "--no-install" not in args for args in syncs)
+    copied = " ".join(args for stage in stages for keyword, args in stage if keyword == "COPY")
+    for member in workspace_members():
+        assert f"{member}/pyproject.toml" in copied or f"{member}/ " in copied, (
+            f"uv needs {member}/pyproject.toml to resolve the workspace"
+        )
+
+    final = stages[-1]
+    users = [args for keyword, args in final if keyword == "USER"]
+    assert users, "the runtime stage must switch to an unprivileged user"
+    user = users[-1].split(":")[0]
+    assert user not in ("root", "0")
+    assert any(keyword == "COPY" and args.startswith("--from=") and ".venv" in args for keyword, args in final)
+    assert any(keyword == "COPY" and f"{directory}/config.yaml" in args for keyword, args in final)
+    assert ("ENV", "PATH=/app/.venv/bin:$PATH") in [
+        (keyword, part) for keyword, args in final if keyword == "ENV" for part in args.split()
+    ]
+
+    healthchecks = [args for keyword, args in final if keyword == "HEALTHCHECK"]
+    assert healthchecks and healthchecks[-1].upper() != "NONE"
+    if name == "gateway":
+        assert "/healthz" in healthchecks[-1]
+    else:
+        assert f'"wijkwijzer.ping", "{name}"' in healthchecks[-1]
+
+    cmds = [args for keyword, args in final if keyword == "CMD"]
+    assert cmds
+    assert json.loads(cmds[-1]) == ["nameko", "run", "--config", "config.yaml", f"{package}.service"]
+    assert (ROOT / directory / package / "__init__.py").is_file(), f"package {package} missing in {directory}"

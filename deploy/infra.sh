@@ -1,19 +1,37 @@
 #!/usr/bin/env bash
 # Ensures a RabbitMQ broker and a MongoDB-wire server exist and answer, in the
 # order of shared/spec/infra.md: env URIs, a Docker engine, mongod on the PATH,
-# else Debian's rabbitmq-server and FerretDB v1.24.2 built from the Go module proxy.
+# else Debian's rabbitmq-server and FerretDB v1.24.2 built from the Go module proxy,
+# and if that build fails, mongo-java-server (H2 backend) fetched from Maven Central.
 # Usage: deploy/infra.sh up|down|status   (idempotent; prints where each server listens)
 # Writes the resolved URIs to $STATE_DIR/infra.env for other commands to source.
+# Environment:
+#   AMQP_URI / MONGODB_URI    use that server; `down` then leaves it alone (someone else owns it)
+#   WIJKWIJZER_MONGO_PORT     port for a MongoDB-wire server started here (27017)
+#   WIJKWIJZER_STATE_DIR      data, logs, pid files and infra.env ($CACHE_DIR/state)
+#   WIJKWIJZER_MONGO_SERVER   "mongo-java-server" skips Docker/mongod/FerretDB and starts the fallback
 set -euo pipefail
+# Functions run inside $(...) below; without this bash drops -e there and a failed step goes unnoticed.
+shopt -s inherit_errexit
 
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FERRETDB_VERSION=v1.24.2
+MJS_VERSION=1.47.0                                          # de.bwaldvogel:mongo-java-server(-h2-backend)
 CACHE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/wijkwijzer       # outside the repo: survives clones
 STATE_DIR=${WIJKWIJZER_STATE_DIR:-$CACHE_DIR/state}
 MONGO_PORT=${WIJKWIJZER_MONGO_PORT:-27017}
+MONGO_SERVER=${WIJKWIJZER_MONGO_SERVER:-auto}
 FERRETDB_BIN=$CACHE_DIR/ferretdb-$FERRETDB_VERSION
+MJS_SRC=$SCRIPT_DIR/mongo-java-server                      # Launcher.java + pom.xml (dependency list)
+MJS_DIR=$CACHE_DIR/mongo-java-server-$MJS_VERSION          # lib/ (jars) and launcher-<hash>/ (classes)
 mkdir -p "$CACHE_DIR" "$STATE_DIR"
 
 log() { echo "[infra] $*" >&2; }
+
+case "$MONGO_SERVER" in
+  auto|mongo-java-server) ;;
+  *) log "WIJKWIJZER_MONGO_SERVER must be 'auto' or 'mongo-java-server', not '$MONGO_SERVER'"; exit 2 ;;
+esac
 
 docker_engine() { command -v docker >/dev/null && docker info >/dev/null 2>&1; }
 
@@ -36,38 +54,126 @@ data = s.recv(4096); sys.exit(0 if len(data) > 16 and b"ok" in data else 1)
 PY
 }
 
+# Returns non-zero when FerretDB cannot be built. It is called as an `if` condition, where bash
+# ignores -e, so every step checks its own failure (else a failed `go build` would look like success).
 build_ferretdb() {
   [ -x "$FERRETDB_BIN" ] && return 0
   command -v go >/dev/null || { log "no Go toolchain: cannot build FerretDB"; return 1; }
   log "building FerretDB $FERRETDB_VERSION (once; cached at $FERRETDB_BIN)"
   local dir src
-  dir=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | python3 -c 'import json,sys;print(json.load(sys.stdin)["Dir"])')
+  dir=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" \
+        | python3 -c 'import json,sys;print(json.load(sys.stdin)["Dir"])' 2>/dev/null) && [ -d "$dir" ] \
+    || { log "could not download the FerretDB $FERRETDB_VERSION module"; return 1; }
   src=$(mktemp -d)
-  cp -r "$dir/." "$src/" && chmod -R u+w "$src"
   # The module zip lacks build/version/version.txt; without it the binary panics at start.
-  echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
-  (cd "$src" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb)
-  mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"; rm -rf "$src"
+  if cp -r "$dir/." "$src/" && chmod -R u+w "$src" \
+     && echo "$FERRETDB_VERSION" > "$src/build/version/version.txt" \
+     && (cd "$src" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb) >&2 \
+     && mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"; then
+    rm -rf "$src"; return 0
+  fi
+  rm -rf "$src" "$FERRETDB_BIN.tmp"; log "go build of FerretDB $FERRETDB_VERSION failed"; return 1
+}
+
+# Step 5 of infra.md: jars fetched once per version, launcher compiled once per source hash, both
+# into $MJS_DIR (outside the repo), so a second run downloads and compiles nothing.
+# Sets MJS_CLASSPATH. Each piece is built in a temp dir and moved into place whole, so an
+# interrupted run or two runs at once never leave a half-filled cache behind.
+mjs_prepare() {
+  local tool tmp hash
+  for tool in java javac mvn; do
+    command -v "$tool" >/dev/null || { log "no '$tool' on the PATH: cannot run mongo-java-server"; return 1; }
+  done
+  mkdir -p "$MJS_DIR"
+  if [ ! -d "$MJS_DIR/lib" ]; then
+    log "fetching mongo-java-server $MJS_VERSION and its jars with Maven (once; cached at $MJS_DIR/lib)"
+    tmp=$(mktemp -d "$MJS_DIR/.lib.XXXXXX")
+    # stdout is this script's answer (the URI), so Maven's output goes to stderr; Debian's
+    # Maven 3.8 prints bare colour resets even with -q -B, hence the sed (pipefail keeps mvn's status)
+    if ! mvn -q -B -f "$MJS_SRC/pom.xml" -Dmongo-java-server.version="$MJS_VERSION" \
+         dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" 2>&1 \
+         | sed 's/\x1b\[0m//g' >&2; then
+      rm -rf "$tmp"; log "Maven could not fetch mongo-java-server $MJS_VERSION"; return 1
+    fi
+    chmod 755 "$tmp"   # mktemp made it private; the cache is not secret
+    mv -T "$tmp" "$MJS_DIR/lib" 2>/dev/null || rm -rf "$tmp"   # lost a race: the other copy is as good
+  fi
+  hash=$(sha256sum "$MJS_SRC/Launcher.java" | cut -c1-12)
+  if [ ! -f "$MJS_DIR/launcher-$hash/Launcher.class" ]; then
+    tmp=$(mktemp -d "$MJS_DIR/.launcher.XXXXXX")
+    if ! javac --release 17 -d "$tmp" -cp "$MJS_DIR/lib/*" "$MJS_SRC/Launcher.java" >&2; then
+      rm -rf "$tmp"; log "javac failed on $MJS_SRC/Launcher.java"; return 1
+    fi
+    chmod 755 "$tmp"
+    mv -T "$tmp" "$MJS_DIR/launcher-$hash" 2>/dev/null || rm -rf "$tmp"
+  fi
+  MJS_CLASSPATH="$MJS_DIR/launcher-$hash:$MJS_DIR/lib/*"
+}
+
+mjs_start() {
+  mjs_prepare || return 1
+  # Data in one H2 MVStore file under $STATE_DIR. stdin/stdout/stderr are detached from the caller:
+  # a server holding the caller's pipe would keep `$(infra.sh up)` or subprocess.run waiting.
+  nohup java -Xmx512m -cp "$MJS_CLASSPATH" Launcher 127.0.0.1 "$MONGO_PORT" "$STATE_DIR/mongo-java-server.mv.db" \
+    < /dev/null > "$STATE_DIR/mongo-java-server.log" 2>&1 &
+  echo $! > "$STATE_DIR/mongo-java-server.pid"
+  log "mongo-java-server $MJS_VERSION (H2 backend): data $STATE_DIR/mongo-java-server.mv.db, log $STATE_DIR/mongo-java-server.log"
+}
+
+alive() { ps -p "$1" -o stat= 2>/dev/null | grep -qv '^Z'; }   # a zombie counts as stopped
+
+# Stops the process in pid file $1, but only if its command line contains $2: after a reboot
+# the pid may belong to something else. Waits for it to exit so its port is free afterwards.
+stop_pidfile() {
+  local pidfile=$1 pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if alive "$pid" && ps -p "$pid" -o args= | grep -F -- "$2" >/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do alive "$pid" || break; sleep 0.25; done
+    if alive "$pid"; then log "pid $pid ($2) ignored SIGTERM for 10s; killing it"; kill -9 "$pid" 2>/dev/null || true; fi
+  fi
+  rm -f "$pidfile"
 }
 
 mongo_up() {
   if [ -n "${MONGODB_URI:-}" ]; then echo "$MONGODB_URI"; return; fi
-  local uri="mongodb://127.0.0.1:$MONGO_PORT/"
-  if mongo_ping "$uri"; then echo "$uri"; return; fi
-  if docker_engine; then
+  local uri="mongodb://127.0.0.1:$MONGO_PORT/" pidfile=""
+  if mongo_ping "$uri"; then
+    # forced but what answers is not our mongo-java-server (e.g. FerretDB on 27017): say which wins
+    if [ "$MONGO_SERVER" = mongo-java-server ] && ! alive "$(cat "$STATE_DIR/mongo-java-server.pid" 2>/dev/null)"; then
+      log "another server already answers on $uri: using it, starting no mongo-java-server (pick another WIJKWIJZER_MONGO_PORT)"
+    fi
+    echo "$uri"; return
+  fi
+  if [ "$MONGO_SERVER" = mongo-java-server ]; then
+    log "using mongo-java-server (H2 backend), forced by WIJKWIJZER_MONGO_SERVER"
+    mjs_start; pidfile=$STATE_DIR/mongo-java-server.pid
+  elif docker_engine; then
     docker run -d --rm --name wijkwijzer-mongo -p "127.0.0.1:$MONGO_PORT:27017" mongo:7 >/dev/null
   elif command -v mongod >/dev/null; then
     mkdir -p "$STATE_DIR/mongod"
     mongod --bind_ip 127.0.0.1 --port "$MONGO_PORT" --dbpath "$STATE_DIR/mongod" --fork --logpath "$STATE_DIR/mongod.log" >/dev/null
-  else
-    build_ferretdb
+  elif build_ferretdb; then
     mkdir -p "$STATE_DIR/ferretdb-data"
     nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$STATE_DIR/ferretdb-data/" \
       --listen-addr="127.0.0.1:$MONGO_PORT" --state-dir="$STATE_DIR/ferretdb-data" \
-      --debug-addr=- --telemetry=disable > "$STATE_DIR/ferretdb.log" 2>&1 &
-    echo $! > "$STATE_DIR/ferretdb.pid"
+      --debug-addr=- --telemetry=disable < /dev/null > "$STATE_DIR/ferretdb.log" 2>&1 &
+    echo $! > "$STATE_DIR/ferretdb.pid"; pidfile=$STATE_DIR/ferretdb.pid
+  else
+    log "FerretDB build failed; falling back to mongo-java-server (H2 backend)"
+    mjs_start; pidfile=$STATE_DIR/mongo-java-server.pid
   fi
-  for _ in $(seq 1 60); do mongo_ping "$uri" && { echo "$uri"; return; }; sleep 0.5; done
+  for _ in $(seq 1 60); do
+    mongo_ping "$uri" && { echo "$uri"; return; }
+    # a server that died (port taken, bad jar) will never answer: say so now, not in 30 s
+    if [ -n "$pidfile" ] && ! alive "$(cat "$pidfile")"; then
+      log "the MongoDB-wire server started here exited; last lines of its log:"
+      tail -n 20 "${pidfile%.pid}.log" >&2 || true
+      rm -f "$pidfile"; return 1
+    fi
+    sleep 0.5
+  done
   log "MongoDB-wire server did not answer on $uri"; return 1
 }
 
@@ -104,8 +210,18 @@ case "${1:-up}" in
     echo "ready in $(( $(date +%s) - start ))s; URIs in $STATE_DIR/infra.env"
     ;;
   down)
-    if [ -f "$STATE_DIR/ferretdb.pid" ]; then kill "$(cat "$STATE_DIR/ferretdb.pid")" 2>/dev/null || true; rm -f "$STATE_DIR/ferretdb.pid"; fi
-    if docker_engine; then docker rm -f wijkwijzer-mongo wijkwijzer-rabbitmq >/dev/null 2>&1 || true
+    # A URI given in the environment names a server that someone else runs (other tests, CI,
+    # a shared broker): `down` stops only what `up` would have started itself.
+    if [ -n "${MONGODB_URI:-}" ]; then
+      log "MONGODB_URI is set: leaving that MongoDB server alone"
+    else
+      stop_pidfile "$STATE_DIR/ferretdb.pid" ferretdb
+      stop_pidfile "$STATE_DIR/mongo-java-server.pid" mongo-java-server
+      if docker_engine; then docker rm -f wijkwijzer-mongo >/dev/null 2>&1 || true; fi
+    fi
+    if [ -n "${AMQP_URI:-}" ]; then
+      log "AMQP_URI is set: leaving that RabbitMQ alone"
+    elif docker_engine; then docker rm -f wijkwijzer-rabbitmq >/dev/null 2>&1 || true
     elif command -v rabbitmqctl >/dev/null; then rabbitmqctl -q stop >/dev/null 2>&1 || true; fi
     rm -f "$STATE_DIR/infra.env"; echo "infra stopped"
     ;;

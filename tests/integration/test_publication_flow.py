@@ -59,3 +59,12 @@ def test_domain_errors_reach_the_caller_as_their_own_types(running):
     call(publications, "submit", draft["id"], AUTHOR)
     with pytest.raises(Conflict):
         call(publications, "submit", draft["id"], AUTHOR)  # already submitted
+
+
+def test_a_repeated_create_with_the_same_idempotency_key_returns_the_first_draft(running):
+    publications = running["publications"]
+    first = call(publications, "create_draft", DRAFT, AUTHOR, "key-1")
+    again = call(publications, "create_draft", DRAFT, AUTHOR, "key-1")
+    other = call(publications, "create_draft", DRAFT, {**AUTHOR, "sub": "u-bram"}, "key-1")
+    assert again["id"] == first["id"] and other["id"] != first["id"]
+    assert first["created_at"].endswith("+00:00")

@@ -31,12 +31,13 @@ def check_taxonomy(fields: dict) -> None:
         raise Invalid("unknown taxonomy values", errors)
 
 
-def new_draft(fields: dict, author: dict, now: datetime) -> dict:
+def new_draft(fields: dict, author: dict, now: datetime, idempotency_key: str | None = None) -> dict:
     """A new draft publication document from validated request fields."""
     check_taxonomy(fields)
     publication_id = uuid.uuid4().hex
     return {
         "_id": publication_id,
+        "idempotency_key": idempotency_key or publication_id,
         # the id suffix keeps slugs unique without a lookup; titles often repeat
         "slug": f"{slugify(fields['title'], max_length=80)}-{publication_id[:6]}",
         "title": fields["title"],

@@ -27,10 +27,9 @@ class PublicationsService:
         return ping.report(self.name, self.db)
 
     @rpc(expected_exceptions=EXPECTED)
-    def create_draft(self, fields: dict, author: dict) -> dict:
-        doc = domain.new_draft(fields, author, datetime.now(UTC))
-        Publications(self.db).insert(doc)
-        return public_view(doc)
+    def create_draft(self, fields: dict, author: dict, idempotency_key: str | None = None) -> dict:
+        doc = domain.new_draft(fields, author, datetime.now(UTC), idempotency_key)
+        return public_view(Publications(self.db).insert(doc))
 
     @rpc(expected_exceptions=EXPECTED)
     def get(self, id_or_slug: str, viewer: dict | None = None) -> dict:

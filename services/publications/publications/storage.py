@@ -1,7 +1,10 @@
 """Where publications live: the `publications` collection of this service's database."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 from wijkwijzer import outbox
 from wijkwijzer.cloudevents import CloudEvent
 from wijkwijzer.errors import Conflict, NotFound
@@ -10,16 +13,28 @@ COLLECTION = "publications"
 INDEXES = {
     COLLECTION: [
         ([("slug", 1)], {"unique": True}),
+        # a retried create (same author, same Idempotency-Key) must not make a second draft
+        ([("author.sub", 1), ("idempotency_key", 1)], {"unique": True}),
         ([("status", 1), ("updated_at", -1)], {}),
     ],
 }
 
 # Internal bookkeeping a client never sees.
-_HIDDEN = {outbox.FIELD: 0, outbox.LEASE: 0}
+_HIDDEN = {outbox.FIELD: 0, outbox.LEASE: 0, "idempotency_key": 0}
 
 
 def public_view(doc: dict) -> dict:
-    view = {k: v for k, v in doc.items() if k not in _HIDDEN}
+    """The publication as callers see it: no bookkeeping, times as RFC 3339 strings
+    (kombu's JSON would otherwise send datetimes as tagged objects)."""
+    def plain(value):
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=value.tzinfo or UTC).isoformat()
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+    view = {k: plain(v) for k, v in doc.items() if k not in _HIDDEN}
     view["id"] = view.pop("_id")
     return view
 
@@ -28,8 +43,18 @@ class Publications:
     def __init__(self, db: Database):
         self.collection = db[COLLECTION]
 
-    def insert(self, doc: dict) -> None:
-        self.collection.insert_one(doc)
+    def insert(self, doc: dict) -> dict:
+        """Store a new publication; when the author already created one with the
+        same idempotency key, return that one instead."""
+        try:
+            self.collection.insert_one(doc)
+        except DuplicateKeyError:
+            existing = self.collection.find_one(
+                {"author.sub": doc["author"]["sub"], "idempotency_key": doc["idempotency_key"]}, _HIDDEN)
+            if existing is None:
+                raise
+            return existing
+        return doc
 
     def find(self, id_or_slug: str) -> dict:
         doc = self.collection.find_one({"_id": id_or_slug}, _HIDDEN) or \

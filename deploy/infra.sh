@@ -222,7 +222,12 @@ case "${1:-up}" in
     if [ -n "${AMQP_URI:-}" ]; then
       log "AMQP_URI is set: leaving that RabbitMQ alone"
     elif docker_engine; then docker rm -f wijkwijzer-rabbitmq >/dev/null 2>&1 || true
-    elif command -v rabbitmqctl >/dev/null; then rabbitmqctl -q stop >/dev/null 2>&1 || true; fi
+    elif command -v rabbitmqctl >/dev/null; then
+      # with the pid file, stop waits until the Erlang VM has exited; epmd (Erlang's port
+      # mapper, started with the node) would otherwise outlive it
+      rabbitmqctl -q stop "/var/lib/rabbitmq/mnesia/rabbit@$(hostname -s).pid" >/dev/null 2>&1 || true
+      if command -v epmd >/dev/null; then epmd -kill >/dev/null 2>&1 || true; fi
+    fi
     rm -f "$STATE_DIR/infra.env"; echo "infra stopped"
     ;;
   status)

@@ -40,3 +40,16 @@ def infra():
         "VHOST": vhost,
     }
     requests.delete(f"{management}/api/vhosts/{vhost}", auth=auth, timeout=10)
+
+
+@pytest.fixture(scope="session")
+def platform(infra, tmp_path_factory):
+    """Every service and the gateway as separate processes (tests/platform.py)."""
+    from tests.platform import Platform
+
+    running = Platform(infra, tmp_path_factory.mktemp("platform-logs"))
+    try:
+        running.up()
+        yield running
+    finally:
+        running.down()

@@ -1,6 +1,7 @@
 """nameko entrypoints of the publications service (the kennisbank)."""
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from nameko.rpc import rpc
@@ -13,6 +14,8 @@ from wijkwijzer.outbox import Outbox
 
 from . import domain, storage
 from .storage import Publications, public_view
+
+log = logging.getLogger(__name__)
 
 
 class PublicationsService:
@@ -28,8 +31,9 @@ class PublicationsService:
 
     @rpc(expected_exceptions=EXPECTED)
     def create_draft(self, fields: dict, author: dict, idempotency_key: str | None = None) -> dict:
-        doc = domain.new_draft(fields, author, datetime.now(UTC), idempotency_key)
-        return public_view(Publications(self.db).insert(doc))
+        doc = Publications(self.db).insert(domain.new_draft(fields, author, datetime.now(UTC), idempotency_key))
+        log.info("draft %s created by %s", doc["_id"], author["sub"])
+        return public_view(doc)
 
     @rpc(expected_exceptions=EXPECTED)
     def get(self, id_or_slug: str, viewer: dict | None = None) -> dict:
@@ -48,4 +52,5 @@ class PublicationsService:
         event = envelope(self.name, data, subject=doc["_id"], correlation_id=self.correlation_id)
         updated = publications.update(doc, change["set"], change["history"], [event])
         self.outbox.send(storage.COLLECTION, doc["_id"], [event])
+        log.info("publication %s submitted for review (event %s)", doc["_id"], event.id)
         return public_view(updated)

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The whole WijkWijzer platform on this machine: RabbitMQ, a MongoDB-wire server, the four
+# services and the gateway as separate processes, demo data loaded.
+# Usage: deploy/platform.sh up|down|status
+#   up      idempotent; gateway on http://127.0.0.1:8000 (GATEWAY_ADDRESS to change)
+#   down    stops the services and the infrastructure this command started; no process stays
+#   status  which processes run and what /readyz says
+# Where a Docker engine runs, `up`/`down` use `docker compose` with docker-compose.yml instead.
+set -euo pipefail
+shopt -s inherit_errexit
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+CACHE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/wijkwijzer
+STATE_DIR=${WIJKWIJZER_STATE_DIR:-$CACHE_DIR/state}
+RUN_DIR=$STATE_DIR/platform                 # pid and log file of each process
+export GATEWAY_ADDRESS=${GATEWAY_ADDRESS:-127.0.0.1:8000}
+# Local runs only: a documented development secret, so `python -m gateway.tokens` can mint
+# tokens the gateway accepts. Never use it anywhere else; the gateway has no default.
+export JWT_SECRET=${JWT_SECRET:-wijkwijzer-local-development-secret}
+mkdir -p "$RUN_DIR"
+
+log() { echo "[platform] $*" >&2; }
+docker_engine() { command -v docker >/dev/null && docker info >/dev/null 2>&1; }
+alive() { [ -n "${1:-}" ] && ps -p "$1" -o stat= 2>/dev/null | grep -qv '^Z'; }
+services() { grep -v '^#' deploy/services.list | awk 'NF==3'; }
+
+wait_ready() {
+  local url="http://$GATEWAY_ADDRESS/readyz"
+  for _ in $(seq 1 120); do
+    if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=3)" "$url" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  log "the gateway did not become ready at $url; logs are in $RUN_DIR"; return 1
+}
+
+up() {
+  if docker_engine; then
+    docker compose up -d --build --wait
+    echo "WijkWijzer runs in Docker: gateway on http://127.0.0.1:8000"; return
+  fi
+  command -v uv >/dev/null || python3 -m pip install -q "uv==0.13.8"
+  uv sync --frozen --all-packages -q
+  bash deploy/infra.sh up
+  # shellcheck disable=SC1091
+  set -a; . "$STATE_DIR/infra.env"; set +a
+  # every consumer queue exists before any service publishes (events.md)
+  .venv/bin/python -m wijkwijzer.topology $(services | awk '{print $3}') >/dev/null
+  local name dir target pid
+  while read -r name dir target; do
+    pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)
+    if alive "$pid"; then log "$name already runs (pid $pid)"; continue; fi
+    # its own session, so `down` can stop the process with everything it started
+    (cd "$dir" && setsid "$ROOT/.venv/bin/nameko" run --config config.yaml "$target" \
+        < /dev/null >> "$RUN_DIR/$name.log" 2>&1 & echo $! > "$RUN_DIR/$name.pid")
+    log "$name started (pid $(cat "$RUN_DIR/$name.pid"), log $RUN_DIR/$name.log)"
+  done < <(services)
+  wait_ready
+  .venv/bin/python deploy/demo_data.py
+  cat <<EOT
+WijkWijzer runs: gateway on http://$GATEWAY_ADDRESS (try: curl -s http://$GATEWAY_ADDRESS/readyz)
+A development token: JWT_SECRET=$JWT_SECRET .venv/bin/python -m gateway.tokens --sub anna --roles member
+Stop everything with: bash deploy/platform.sh down
+EOT
+}
+
+down() {
+  if docker_engine; then docker compose down; return; fi
+  local name pid
+  for name in $(services | awk '{print $1}'); do
+    pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)
+    if alive "$pid"; then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do alive "$pid" || break; sleep 0.25; done
+      if alive "$pid"; then log "$name did not stop in 10s; killing it"; kill -KILL -- "-$pid" 2>/dev/null || true; fi
+      log "$name stopped"
+    fi
+    rm -f "$RUN_DIR/$name.pid"
+  done
+  bash deploy/infra.sh down
+}
+
+status() {
+  local name pid
+  for name in $(services | awk '{print $1}'); do
+    pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)
+    if alive "$pid"; then echo "$name: running (pid $pid)"; else echo "$name: stopped"; fi
+  done
+  python3 -c "import urllib.request,sys
+try: print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())
+except Exception as e: print('readyz:', getattr(e, 'read', lambda: str(e).encode())().decode())" "http://$GATEWAY_ADDRESS/readyz"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,112 @@
+"""nameko's HTTP entrypoint adapted to the API conventions of api.md.
+
+- `X-Request-ID` is taken from the request (or created), put into nameko's
+  context data as the correlation id, so every RPC and event downstream
+  carries it, and returned on the response;
+- every error, including unknown routes and wrong methods, is problem+json;
+- a body over MAX_BODY_BYTES is refused from its Content-Length, before it is read.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from functools import partial
+from typing import Any
+
+from eventlet.event import Event
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+from wijkwijzer.logs import CONTEXT_KEY, set_correlation_id
+
+from .problems import Problem, from_exception, validation_problem
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id_of(request: Request) -> str:
+    given = request.headers.get("X-Request-ID", "")
+    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+class ApiWsgiApp(WsgiApp):
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)
+        try:
+            if (request.content_length or 0) > MAX_BODY_BYTES:
+                raise Problem(413, "Payload too large", f"the body may be at most {MAX_BODY_BYTES} bytes")
+            provider, values = self.url_map.bind_to_environ(environ).match()
+            request.path_values = values
+            response = provider.handle_request(request)
+        except (Problem, HTTPException) as exc:
+            response = from_exception(exc).response(request_id_of(request))
+        return response(environ, start_response)
+
+
+class ApiServer(WebServer):
+    def context_data_from_headers(self, request: Request) -> dict:
+        return {CONTEXT_KEY: request_id_of(request)}
+
+    def get_wsgi_app(self):
+        return ApiWsgiApp(self)
+
+
+class ApiRoute(HttpRequestHandler):
+    server = ApiServer()
+
+    def handle_request(self, request: Request) -> Response:
+        request.shallow = False
+        context_data = self.server.context_data_from_headers(request)
+        request_id = context_data[CONTEXT_KEY]
+        set_correlation_id(request_id)  # this greenlet serves the request: its log lines carry the id
+        try:
+            args, kwargs = self.get_entrypoint_parameters(request)
+            self.check_signature(args, kwargs)
+            event = Event()
+            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
+                                        handle_result=partial(self.handle_result, event))
+            response = self.response_from_result(event.wait())
+        except Exception as exc:  # noqa: BLE001 (every failure becomes a problem response)
+            response = from_exception(exc).response(request_id)
+        response.headers["X-Request-ID"] = request_id
+        log.info("%s %s %d", request.method, request.path, response.status_code)
+        set_correlation_id(None)
+        return response
+
+    def response_from_result(self, result: Any) -> Response:
+        if isinstance(result, Response):
+            return result
+        status, body = result if isinstance(result, tuple) else (200, result)
+        return json_response(body, status)
+
+
+route = ApiRoute.decorator
+
+
+def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False, default=str), status=status,
+                    headers=headers, content_type="application/json; charset=utf-8")
+
+
+def json_body(request: Request, model: type[BaseModel]) -> BaseModel:
+    """The request body validated by `model`: 415, 400 or 422 when it is not acceptable."""
+    if request.mimetype != "application/json":
+        raise Problem(415, "Unsupported media type", "send the body as application/json")
+    try:
+        data = json.loads(request.get_data(cache=False))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, "Malformed JSON", f"the body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise Problem(422, "Invalid fields", "the body must be a JSON object",
+                      [{"field": "body", "message": "expected an object"}])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_problem(exc) from None

@@ -1,0 +1,82 @@
+"""Every error the API returns, as RFC 9457 `application/problem+json`, mapped in one place.
+
+Services raise the shared errors of `wijkwijzer.errors`, which nameko's
+remote-error registry turns back into the same types here; broker and
+timeout trouble become 503 and 504; anything unexpected is a 500 whose
+details go to the log, never to the client.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+from nameko.exceptions import RemoteError, UnknownService
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+from wijkwijzer.errors import Conflict, Forbidden, Invalid, NotFound
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://wijkwijzer.nl/problems/"
+
+
+class Problem(Exception):
+    def __init__(self, status: int, title: str, detail: str | None = None,
+                 errors: list[dict] | None = None, headers: dict | None = None):
+        super().__init__(detail or title)
+        self.status, self.title, self.detail = status, title, detail
+        self.errors, self.headers = errors, headers or {}
+
+    def response(self, request_id: str | None = None) -> Response:
+        body = {
+            "type": TYPE_BASE + self.title.lower().replace(" ", "-"),
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail or self.title,
+        }
+        if self.errors is not None:
+            body["errors"] = self.errors
+        headers = dict(self.headers)
+        if request_id:
+            headers["X-Request-ID"] = request_id
+        return Response(json.dumps(body, ensure_ascii=False), status=self.status,
+                        headers=headers, content_type=f"{PROBLEM_JSON}; charset=utf-8")
+
+
+def validation_problem(exc: ValidationError) -> Problem:
+    errors = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+              for e in exc.errors()]
+    return Problem(422, "Invalid fields", "the request has invalid fields", errors)
+
+
+def unavailable(what: str) -> Problem:
+    return Problem(503, "Service unavailable", f"{what} is unavailable; try again shortly",
+                   headers={"Retry-After": "5"})
+
+
+def from_exception(exc: Exception) -> Problem:
+    """The one mapping from anything raised while handling a request to a problem."""
+    if isinstance(exc, Problem):
+        return exc
+    if isinstance(exc, ValidationError):
+        return validation_problem(exc)
+    if isinstance(exc, NotFound):
+        return Problem(404, "Not found", str(exc.args[0]) if exc.args else None)
+    if isinstance(exc, Conflict):
+        return Problem(409, "Conflict", str(exc.args[0]) if exc.args else None)
+    if isinstance(exc, Forbidden):
+        return Problem(403, "Forbidden", str(exc.args[0]) if exc.args else None)
+    if isinstance(exc, Invalid):
+        errors = exc.args[1] if len(exc.args) > 1 else []
+        return Problem(422, "Invalid fields", str(exc.args[0]) if exc.args else None, errors)
+    if isinstance(exc, UnknownService):
+        return unavailable(f"the {exc.args[0] if exc.args else ''} service".replace("  ", " "))
+    if isinstance(exc, HTTPException):
+        return Problem(exc.code or 400, exc.name, exc.description)
+    if isinstance(exc, RemoteError):
+        log.error("service failed: %s", exc)
+    else:
+        log.exception("unexpected error handling a request")
+    return Problem(500, "Internal error", "something went wrong on our side; it has been logged")

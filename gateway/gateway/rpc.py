@@ -1,0 +1,42 @@
+"""Calling services over nameko RPC with a deadline.
+
+nameko 2.14's RpcProxy waits for a reply forever; the gateway must not, so
+every call goes through `call`: 503 when the broker or the service is not
+there, 504 when it does not answer within RPC_TIMEOUT seconds.
+"""
+from __future__ import annotations
+
+import socket
+
+import eventlet
+from amqp.exceptions import AMQPError
+from kombu.exceptions import OperationalError
+from nameko.exceptions import UnknownService
+
+from .problems import Problem, unavailable
+
+_BROKER_ERRORS = (OperationalError, AMQPError, socket.error, ConnectionError)
+
+
+def call(method, *args, timeout: float, **kwargs):
+    """Call an RPC method proxy (e.g. `self.publications.get`) within `timeout` seconds."""
+    service = getattr(method, "service_name", "a")
+    deadline = eventlet.Timeout(timeout)
+    sent = False
+    try:
+        reply = method.call_async(*args, **kwargs)
+        sent = True
+        return reply.result()
+    except eventlet.Timeout as exc:
+        if exc is not deadline:
+            raise
+        if not sent:  # could not even hand the request to the broker
+            raise unavailable("the message broker") from None
+        raise Problem(504, "Gateway timeout",
+                      f"the {service} service did not answer within {timeout:g}s") from None
+    except UnknownService:
+        raise unavailable(f"the {service} service") from None
+    except _BROKER_ERRORS:
+        raise unavailable("the message broker") from None
+    finally:
+        deadline.cancel()

@@ -1,0 +1,96 @@
+"""The gateway's routes: authenticate, validate, call a service with a deadline, answer."""
+from __future__ import annotations
+
+import eventlet
+from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy
+from wijkwijzer import taxonomy
+from wijkwijzer.config import RPC_TIMEOUT
+from wijkwijzer.config import get as config_value
+from wijkwijzer.logs import CorrelationId
+
+from . import auth, models
+from .http import json_body, json_response, route
+from .problems import Problem, from_exception
+from .rpc import call
+
+SERVICES = ("publications", "events", "helpdesk", "notifications")
+API = "/api/v1"
+
+
+class GatewayService:
+    name = "gateway"
+
+    publications = RpcProxy("publications")
+    events = RpcProxy("events")
+    helpdesk = RpcProxy("helpdesk")
+    notifications = RpcProxy("notifications")
+    correlation_id = CorrelationId()
+    config = Config()
+    caller = auth.Authenticator()
+
+    # -- helpers (not entrypoints) --------------------------------------------------------------
+
+    def _timeout(self) -> float:
+        return float(config_value(self.config, RPC_TIMEOUT))
+
+    # -- health ---------------------------------------------------------------------------------
+
+    @route("GET", "/healthz")
+    def healthz(self, request):
+        return {"status": "ok"}
+
+    @route("GET", "/readyz")
+    def readyz(self, request):
+        """Ready when every service answers its ping within READY_TIMEOUT seconds."""
+        timeout = float(self.config.get("READY_TIMEOUT", 2))
+
+        def ping(service: str) -> tuple[str, str]:
+            try:
+                call(getattr(self, service).ping, timeout=timeout)
+                return service, "ok"
+            except Exception as exc:  # noqa: BLE001 (each failure is reported by name)
+                return service, from_exception(exc).detail or "failed"
+
+        pool = eventlet.GreenPool(len(SERVICES))
+        services = dict(pool.imap(ping, SERVICES))
+        ready = all(state == "ok" for state in services.values())
+        return (200 if ready else 503), {"status": "ready" if ready else "not ready", "services": services}
+
+    # -- reference data -------------------------------------------------------------------------
+
+    @route("GET", f"{API}/taxonomy")
+    def get_taxonomy(self, request):
+        return taxonomy.load().model_dump(mode="json")
+
+    # -- publications ---------------------------------------------------------------------------
+
+    @route("POST", f"{API}/publications")
+    def create_publication(self, request):
+        author = auth.require(self.caller(request), "member")
+        draft = json_body(request, models.PublicationDraft)
+        created = call(self.publications.create_draft, draft.model_dump(), author.model_dump(),
+                       request.headers.get("Idempotency-Key"), timeout=self._timeout())
+        return json_response(created, 201, {"Location": f"{API}/publications/{created['id']}"})
+
+    @route("GET", f"{API}/publications/<id_or_slug>")
+    def get_publication(self, request, id_or_slug):
+        viewer = self.caller(request)
+        return call(self.publications.get, id_or_slug, viewer and viewer.model_dump(),
+                    timeout=self._timeout())
+
+    @route("POST", f"{API}/publications/<publication_id>/submit")
+    def submit_publication(self, request, publication_id):
+        author = auth.require(self.caller(request), "member")
+        return call(self.publications.submit, publication_id, author.model_dump(), timeout=self._timeout())
+
+    # -- activities -----------------------------------------------------------------------------
+
+    @route("GET", f"{API}/activities")
+    def list_activities(self, request):
+        limit = request.args.get("limit", "20")
+        if not limit.isdigit() or not 1 <= int(limit) <= 100:
+            raise Problem(422, "Invalid fields", "limit must be 1..100",
+                          [{"field": "limit", "message": "must be an integer from 1 to 100"}])
+        # cursor pagination arrives with the gateway issue (#3); until then the first page only
+        return {"items": call(self.events.upcoming, int(limit), timeout=self._timeout())}

@@ -1,0 +1,40 @@
+"""Mint a development token: `python -m gateway.tokens --sub anna --roles member editor`.
+
+Signs with JWT_SECRET (HS256). For local runs and tests only: production
+tokens come from the identity provider.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+
+def mint(secret: str, sub: str, name: str | None = None, email: str | None = None,
+         roles: list[str] | None = None, lifetime: timedelta = timedelta(hours=8)) -> str:
+    now = datetime.now(UTC)
+    claims = {"sub": sub, "name": name, "email": email, "roles": roles or [],
+              "iat": now, "nbf": now, "exp": now + lifetime}
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, secret, algorithm="HS256")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gateway.tokens", description=__doc__)
+    parser.add_argument("--sub", required=True)
+    parser.add_argument("--name")
+    parser.add_argument("--email")
+    parser.add_argument("--roles", nargs="*", default=["member"])
+    parser.add_argument("--hours", type=float, default=8)
+    args = parser.parse_args(argv)
+    secret = os.environ.get("JWT_SECRET")
+    if not secret:
+        parser.error("set JWT_SECRET (the gateway's signing secret)")
+    print(mint(secret, args.sub, args.name, args.email, args.roles, timedelta(hours=args.hours)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

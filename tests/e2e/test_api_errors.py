@@ -1,0 +1,66 @@
+"""Bad input gets a clear problem+json 4xx and changes nothing."""
+import pymongo
+import pytest
+import requests
+from gateway.tokens import mint
+
+from tests.platform import JWT_SECRET
+
+pytestmark = pytest.mark.e2e
+
+URL = "/api/v1/publications"
+DRAFT = {"title": "Veilig thuis in de wijk", "kind": "praktijkvoorbeeld", "topics": ["veiligheid"]}
+
+
+@pytest.fixture
+def token():
+    return {"Authorization": f"Bearer {mint(JWT_SECRET, 'carla', 'Carla', None, ['member'])}"}
+
+
+def problem(response, status):
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status and body["title"] and "Traceback" not in response.text
+    return body
+
+
+@pytest.mark.parametrize("headers, data, status", [
+    ({"Content-Type": "text/plain"}, b"{}", 415),
+    ({"Content-Type": "application/json"}, b'{"title": ', 400),
+    ({"Content-Type": "application/json"}, b"\xff\xfe not utf-8", 400),
+    ({"Content-Type": "application/json"}, b"[1, 2]", 422),
+    ({"Content-Type": "application/json"}, b'{"title": "x" , "kind": "praktijkvoorbeeld", "hack": 1}', 422),
+    ({"Content-Type": "application/json"}, b"x" * (1024 * 1024 + 1), 413),
+])
+def test_malformed_bodies_are_refused(platform, token, headers, data, status):
+    problem(requests.post(platform.base_url + URL, data=data, headers={**token, **headers}, timeout=10), status)
+
+
+def test_invalid_fields_are_named(platform, token):
+    body = problem(requests.post(platform.base_url + URL, json={**DRAFT, "title": "", "extra": 1},
+                                 headers=token, timeout=10), 422)
+    assert {e["field"] for e in body["errors"]} == {"title", "extra"}
+    unknown = problem(requests.post(platform.base_url + URL, json={**DRAFT, "topics": ["geen-onderwerp"]},
+                                    headers=token, timeout=10), 422)
+    assert unknown["errors"][0]["field"] == "topics"
+
+
+def test_tokens_are_checked(platform):
+    problem(requests.post(platform.base_url + URL, json=DRAFT, timeout=10), 401)
+    forged = mint("not-the-secret-but-just-as-long-as-the-real-one", "mallory", None, None, ["member"])
+    problem(requests.post(platform.base_url + URL, json=DRAFT,
+                          headers={"Authorization": f"Bearer {forged}"}, timeout=10), 401)
+    no_role = mint(JWT_SECRET, "dave", None, None, [])
+    problem(requests.post(platform.base_url + URL, json=DRAFT,
+                          headers={"Authorization": f"Bearer {no_role}"}, timeout=10), 403)
+
+
+def test_unknown_things_are_404_and_nothing_was_stored(platform, token):
+    problem(requests.get(f"{platform.base_url}/api/v1/publications/../../etc", timeout=5), 404)
+    problem(requests.get(f"{platform.base_url}/api/v1/publications/{'z' * 300}", timeout=5), 404)
+    problem(requests.get(f"{platform.base_url}/api/v1/nothing-here", timeout=5), 404)
+    problem(requests.delete(f"{platform.base_url}/healthz", timeout=5), 405)
+    problem(requests.post(f"{platform.base_url}/api/v1/publications/nope/submit", headers=token, timeout=5), 404)
+    db = pymongo.MongoClient(platform.infra["MONGODB_URI"])[platform.database("publications")]
+    assert db.publications.count_documents({"author.sub": {"$in": ["carla", "mallory", "dave"]}}) == 0

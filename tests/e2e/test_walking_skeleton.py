@@ -1,0 +1,73 @@
+"""The walking skeleton, driven over HTTP exactly as a web client would."""
+import json
+import uuid
+
+import pymongo
+import pytest
+import requests
+from gateway.tokens import mint
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from tests.platform import JWT_SECRET
+from tests.support import eventually
+
+pytestmark = pytest.mark.e2e
+
+DRAFT = {"title": "Wijkagenda's die werken", "summary": "Lessen uit vijf wijken",
+         "kind": "praktijkvoorbeeld", "topics": ["veiligheid"]}
+
+
+def bearer(sub="anna", roles=("member",)):
+    return {"Authorization": f"Bearer {mint(JWT_SECRET, sub, 'Anna', 'anna@example.org', list(roles))}"}
+
+
+def test_health_and_readiness_name_every_service(platform):
+    assert requests.get(f"{platform.base_url}/healthz", timeout=5).json() == {"status": "ok"}
+    ready = requests.get(f"{platform.base_url}/readyz", timeout=5)
+    assert ready.status_code == 200
+    assert ready.json()["services"] == {s: "ok" for s in ("publications", "events", "helpdesk", "notifications")}
+
+
+def test_a_submitted_draft_reaches_notifications_with_its_request_id(platform):
+    created = requests.post(f"{platform.base_url}/api/v1/publications", json=DRAFT, headers=bearer(), timeout=10)
+    assert created.status_code == 201, created.text
+    publication = created.json()
+    assert created.headers["Location"] == f"/api/v1/publications/{publication['id']}"
+    assert publication["status"] == "draft" and publication["author"]["sub"] == "anna"
+
+    # drafts are visible to their author only
+    assert requests.get(f"{platform.base_url}/api/v1/publications/{publication['id']}", timeout=5).status_code == 404
+    mine = requests.get(f"{platform.base_url}/api/v1/publications/{publication['slug']}", headers=bearer(), timeout=5)
+    assert mine.json()["id"] == publication["id"]
+
+    request_id = f"e2e-{uuid.uuid4().hex[:12]}"
+    submitted = requests.post(f"{platform.base_url}/api/v1/publications/{publication['id']}/submit",
+                              headers={**bearer(), "X-Request-ID": request_id}, timeout=10)
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    assert submitted.headers["X-Request-ID"] == request_id
+
+    with ClusterRpcProxy({"AMQP_URI": platform.infra["AMQP_URI"]}, timeout=10) as rpc:
+        log = eventually(lambda: rpc.notifications.event_log(publication["id"]), what="notifications to record it")
+    assert [(e["type"], e["correlation_id"]) for e in log] == [("nl.wijkwijzer.publication.submitted", request_id)]
+
+    # the request id is in the JSON log lines of every process it passed through
+    for name in ("gateway", "publications", "notifications"):
+        lines = [json.loads(line) for line in platform.log(name).read_text().splitlines() if line.startswith("{")]
+        assert any(line["correlation_id"] == request_id for line in lines), name
+
+
+def test_a_retried_create_with_the_same_idempotency_key_makes_one_draft(platform):
+    headers = {**bearer("bram"), "Idempotency-Key": uuid.uuid4().hex}
+    first = requests.post(f"{platform.base_url}/api/v1/publications", json=DRAFT, headers=headers, timeout=10)
+    again = requests.post(f"{platform.base_url}/api/v1/publications", json=DRAFT, headers=headers, timeout=10)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    db = pymongo.MongoClient(platform.infra["MONGODB_URI"])[platform.database("publications")]
+    assert db.publications.count_documents({"author.sub": "bram"}) == 1
+
+
+def test_taxonomy_and_activities_are_served(platform):
+    taxonomy = requests.get(f"{platform.base_url}/api/v1/taxonomy", timeout=5).json()
+    assert {"topics", "focus_areas", "organisations", "audiences"} <= taxonomy.keys()
+    activities = requests.get(f"{platform.base_url}/api/v1/activities", timeout=5)
+    assert activities.status_code == 200 and isinstance(activities.json()["items"], list)

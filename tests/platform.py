@@ -1,0 +1,115 @@
+"""Runs every service and the gateway as separate processes, as deploy/platform.sh does,
+but inside the test session's vhost and with databases of their own."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMEKO = Path(sys.executable).with_name("nameko")
+JWT_SECRET = "e2e-test-secret-long-enough-for-hs256-keys"
+
+
+def service_list() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in (ROOT / "deploy" / "services.list").read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 3 and not line.startswith("#"):
+            rows.append((parts[0], parts[1], parts[2]))
+    return rows
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Platform:
+    infra: dict
+    log_dir: Path
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    port: int = field(default_factory=free_port)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def database(self, name: str) -> str:
+        return f"e2e_{self.run_id}_{name}"
+
+    def env(self, name: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "AMQP_URI": self.infra["AMQP_URI"],
+            "MONGODB_URI": self.infra["MONGODB_URI"],
+            "MONGODB_DATABASE": self.database(name),
+            "GATEWAY_ADDRESS": f"127.0.0.1:{self.port}",
+            "JWT_SECRET": JWT_SECRET,
+            "EVENT_RETRY_DELAY_MS": "200",
+            "OUTBOX_RELAY_INTERVAL": "0.5",
+            "RPC_TIMEOUT": "3",
+            "LOG_LEVEL": "INFO",
+        }
+
+    def log(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def start(self, name: str) -> None:
+        directory, target = next((d, t) for n, d, t in service_list() if n == name)
+        with open(self.log(name), "ab") as out:
+            self.processes[name] = subprocess.Popen(
+                [str(NAMEKO), "run", "--config", "config.yaml", target],
+                cwd=ROOT / directory, env=self.env(name), stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def up(self) -> None:
+        subprocess.run([sys.executable, "-m", "wijkwijzer.topology", *[t for _, _, t in service_list()]],
+                       env=self.env("topology"), check=True, capture_output=True, cwd=ROOT)
+        for name, _, _ in service_list():
+            self.start(name)
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 60) -> dict:
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            exited = [n for n, p in self.processes.items() if p.poll() is not None]
+            if exited:
+                raise AssertionError(f"{exited} exited at start:\n{self.log(exited[0]).read_text()[-3000:]}")
+            try:
+                last = requests.get(f"{self.base_url}/readyz", timeout=5)
+                if last.status_code == 200:
+                    return last.json()
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.3)
+        logs = {n: self.log(n).read_text()[-2000:] for n, _, _ in service_list() if self.log(n).exists()}
+        raise AssertionError(f"platform not ready: {last and last.text}\n{logs}")
+
+    def down(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)

@@ -1,0 +1,45 @@
+import json
+
+import pytest
+from gateway.problems import Problem, from_exception
+from gateway.tokens import mint
+from nameko.exceptions import RemoteError, UnknownService
+from wijkwijzer.errors import Conflict, Invalid, NotFound
+
+from gateway import auth
+
+pytestmark = pytest.mark.unit
+
+SECRET = "unit-test-secret-long-enough-for-hs256-keys"
+
+
+@pytest.mark.parametrize("exc, status", [
+    (NotFound("no such thing"), 404),
+    (Conflict("already submitted"), 409),
+    (Invalid("bad", [{"field": "topics", "message": "unknown"}]), 422),
+    (UnknownService("events"), 503),
+    (RemoteError("KeyError", "boom"), 500),
+    (ValueError("internal detail"), 500),
+])
+def test_every_error_maps_to_one_problem(exc, status):
+    response = from_exception(exc).response("req-1")
+    body = json.loads(response.get_data())
+    assert response.status_code == body["status"] == status
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert response.headers["X-Request-ID"] == "req-1"
+    if status == 500:
+        assert "boom" not in body["detail"] and "internal detail" not in body["detail"]
+
+
+def test_invalid_keeps_its_field_errors():
+    assert from_exception(Invalid("bad", [{"field": "topics", "message": "x"}])).errors[0]["field"] == "topics"
+
+
+def test_tokens_signed_with_another_secret_or_unsigned_are_refused():
+    assert auth.principal(f"Bearer {mint(SECRET, 'anna', roles=['member'])}", SECRET).sub == "anna"
+    assert auth.principal(None, SECRET) is None
+    for header in (f"Bearer {mint('x' * 40, 'anna')}", "Bearer not.a.token", "Basic abc",
+                   "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIiwiZXhwIjo5OTk5OTk5OTk5fQ."):
+        with pytest.raises(Problem) as refused:
+            auth.principal(header, SECRET)
+        assert refused.value.status == 401

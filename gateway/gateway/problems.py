@@ -14,7 +14,7 @@ from nameko.exceptions import RemoteError, UnknownService
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
-from wijkwijzer.errors import Conflict, Forbidden, Invalid, NotFound
+from wijkwijzer.errors import Conflict, Forbidden, Invalid, NotFound, field_errors
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +46,7 @@ class Problem(Exception):
 
 
 def validation_problem(exc: ValidationError) -> Problem:
-    errors = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
-              for e in exc.errors()]
-    return Problem(422, "Invalid fields", "the request has invalid fields", errors)
+    return Problem(422, "Invalid fields", "the request has invalid fields", field_errors(exc))
 
 
 def unavailable(what: str) -> Problem:

@@ -48,3 +48,11 @@ def test_only_the_author_submits_and_only_a_draft():
 ])
 def test_who_may_view(status, viewer, visible):
     assert domain.may_view({**draft(), "status": status}, viewer) is visible
+
+
+def test_missing_or_malformed_fields_are_invalid_not_a_crash():
+    with pytest.raises(Invalid) as error:
+        domain.new_draft({"kind": "praktijkvoorbeeld", "topics": "veiligheid"}, ANNA, NOW)
+    assert {e["field"] for e in error.value.args[1]} == {"title", "topics"}
+    with pytest.raises(Invalid):
+        domain.new_draft({"title": "Goede titel", "kind": "praktijkvoorbeeld"}, {"name": "no sub"}, NOW)

@@ -17,7 +17,6 @@ MONGODB_TIMEOUT_MS = "MONGODB_TIMEOUT_MS"
 EVENT_MAX_RETRIES = "EVENT_MAX_RETRIES"        # attempts after the first, then dead letter
 EVENT_RETRY_DELAY_MS = "EVENT_RETRY_DELAY_MS"  # first backoff; doubles per attempt
 OUTBOX_RELAY_INTERVAL = "OUTBOX_RELAY_INTERVAL"  # seconds between relay sweeps
-OUTBOX_RELAY_GRACE_S = "OUTBOX_RELAY_GRACE_S"    # younger events are left to the writer
 RPC_TIMEOUT = "RPC_TIMEOUT"                    # seconds the gateway waits for a service
 
 DEFAULTS: dict[str, Any] = {
@@ -25,7 +24,6 @@ DEFAULTS: dict[str, Any] = {
     EVENT_MAX_RETRIES: 3,
     EVENT_RETRY_DELAY_MS: 1000,
     OUTBOX_RELAY_INTERVAL: 2,
-    OUTBOX_RELAY_GRACE_S: 5,
     RPC_TIMEOUT: 5,
 }
 

@@ -33,9 +33,8 @@ from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
 from nameko.standalone.events import get_event_exchange
 
-from wijkwijzer import amqp
+from wijkwijzer import amqp, ledger
 from wijkwijzer import config as cfg
-from wijkwijzer import ledger
 from wijkwijzer.ledger import ProcessedEvents
 from wijkwijzer.mongo import MongoDatabase, ensure_indexes
 

@@ -7,6 +7,7 @@ map it to an HTTP status in one place. The message is safe to show a client.
 from __future__ import annotations
 
 from nameko.exceptions import deserialize_to_instance
+from pydantic import ValidationError
 
 
 class ServiceError(Exception):
@@ -34,3 +35,14 @@ class Invalid(ServiceError):
 
 
 EXPECTED = (NotFound, Conflict, Forbidden, Invalid)
+
+
+def field_errors(exc: ValidationError, prefix: str = "") -> list[dict]:
+    """pydantic's errors as Invalid's [{field, message}], field a dotted path."""
+    errors = []
+    for error in exc.errors():
+        path = ".".join(str(part) for part in error["loc"])
+        cause = error.get("ctx", {}).get("error")
+        message = str(cause) if error["type"] == "value_error" and cause is not None else error["msg"]
+        errors.append({"field": ".".join(p for p in (prefix, path) if p) or "fields", "message": message})
+    return errors

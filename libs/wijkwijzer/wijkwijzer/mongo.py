@@ -37,6 +37,7 @@ class MongoDatabase(DependencyProvider):
             config["MONGODB_URI"],
             serverSelectionTimeoutMS=int(config.get("MONGODB_TIMEOUT_MS", 5000)),
             appname=self.container.service_name,
+            tz_aware=True,  # datetimes come back as UTC-aware, as they went in
         )
         self.database_name = config.get("MONGODB_DATABASE", self.container.service_name)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 
 from nameko.rpc import rpc
-
 from wijkwijzer import ping
 from wijkwijzer.consumer import event_consumer
 from wijkwijzer.logs import CorrelationId

@@ -4,9 +4,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slugify import slugify
 from wijkwijzer import taxonomy
-from wijkwijzer.errors import Conflict, Invalid
+from wijkwijzer.errors import Conflict, Invalid, field_errors
 
 from .events import PublicationSubmitted
 
@@ -31,8 +32,32 @@ def check_taxonomy(fields: dict) -> None:
         raise Invalid("unknown taxonomy values", errors)
 
 
+class DraftFields(BaseModel):
+    """What an author provides for a new draft (any RPC caller, not only the gateway)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str = Field(min_length=3, max_length=200)
+    summary: str = Field(default="", max_length=1000)
+    body: str = Field(default="", max_length=100_000)
+    kind: str
+    topics: list[str] = Field(default_factory=list, max_length=10)
+    audiences: list[str] = Field(default_factory=list, max_length=10)
+    focus_areas: list[str] = Field(default_factory=list, max_length=20)
+    organisation: str | None = None
+
+
+class Author(BaseModel):
+    sub: str = Field(min_length=1)
+    name: str | None = None
+
+
 def new_draft(fields: dict, author: dict, now: datetime, idempotency_key: str | None = None) -> dict:
-    """A new draft publication document from validated request fields."""
+    """A new draft publication document; Invalid naming each bad field."""
+    try:
+        fields = DraftFields.model_validate(fields).model_dump()
+        author = Author.model_validate(author, from_attributes=False).model_dump()
+    except ValidationError as exc:
+        raise Invalid("the publication has invalid fields", field_errors(exc)) from None
     check_taxonomy(fields)
     publication_id = uuid.uuid4().hex
     return {

@@ -1,0 +1,46 @@
+"""nameko entrypoints of the events service (the activity calendar)."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from nameko.rpc import rpc
+from wijkwijzer import ping
+from wijkwijzer.cloudevents import envelope
+from wijkwijzer.errors import EXPECTED
+from wijkwijzer.logs import CorrelationId
+from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.outbox import Outbox
+
+from . import domain, storage
+from .storage import Activities, public_view
+
+
+class EventsService:
+    name = "events"
+
+    db = MongoDatabase(storage.INDEXES)
+    outbox = Outbox(storage.COLLECTION)
+    correlation_id = CorrelationId()
+
+    @rpc
+    def ping(self) -> dict:
+        return ping.report(self.name, self.db)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def schedule(self, fields: dict, organiser: dict, idempotency_key: str | None = None) -> dict:
+        """Put a new activity on the calendar; a repeat with the same key returns the first."""
+        doc, data = domain.new_activity(fields, organiser, datetime.now(UTC), idempotency_key)
+        event = envelope(self.name, data, subject=doc["_id"], correlation_id=self.correlation_id)
+        stored, created = Activities(self.db).insert(doc, [event])
+        if created:
+            self.outbox.send(storage.COLLECTION, doc["_id"], [event])
+        return public_view(stored)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get(self, activity_id: str) -> dict:
+        return public_view(Activities(self.db).find(activity_id))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def upcoming(self, limit: int = 20) -> list[dict]:
+        activities = Activities(self.db).upcoming(datetime.now(UTC), domain.page_size(limit))
+        return [public_view(doc) for doc in activities]

@@ -1,0 +1,79 @@
+"""Where activities live: the `activities` collection of this service's database."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+from wijkwijzer import outbox
+from wijkwijzer.cloudevents import CloudEvent
+from wijkwijzer.errors import NotFound
+
+from .domain import SCHEDULED
+
+COLLECTION = "activities"
+INDEXES = {
+    COLLECTION: [
+        # a retried request (same organiser, same key) finds the first one instead of a twin
+        ([("organiser.sub", 1), ("idempotency_key", 1)], {"unique": True}),
+        ([("status", 1), ("starts_at", 1)], {}),
+    ],
+}
+
+# Internal bookkeeping a client never sees.
+_HIDDEN = {outbox.FIELD: 0, outbox.LEASE: 0, "idempotency_key": 0}
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _plain(value: Any) -> Any:
+    """Datetimes as ISO 8601 with offset: kombu's json would send them as tagged objects.
+    pymongo hands back naive datetimes (the client is not tz_aware); they are UTC."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def public_view(doc: dict) -> dict:
+    view = {k: _plain(v) for k, v in doc.items() if k not in _HIDDEN}
+    view["id"] = view.pop("_id")
+    return view
+
+
+class Activities:
+    def __init__(self, db: Database):
+        self.collection = db[COLLECTION]
+
+    def insert(self, doc: dict, events: list[CloudEvent]) -> tuple[dict, bool]:
+        """Store a new activity with the events it causes in one write.
+
+        Returns (the activity, True), or (the activity stored earlier under the same
+        organiser and idempotency key, False) when this is a repeat."""
+        try:
+            self.collection.insert_one({**doc, **outbox.fields(events)})
+        except DuplicateKeyError:
+            earlier = self.collection.find_one(
+                {"organiser.sub": doc["organiser"]["sub"], "idempotency_key": doc["idempotency_key"]},
+                _HIDDEN)
+            if earlier is None:  # the clash was on something else
+                raise
+            return earlier, False
+        return doc, True
+
+    def find(self, activity_id: Any) -> dict:
+        doc = None
+        if isinstance(activity_id, str) and _ID.match(activity_id):
+            doc = self.collection.find_one({"_id": activity_id}, _HIDDEN)
+        if doc is None:
+            raise NotFound(f"no activity {activity_id!r}")
+        return doc
+
+    def upcoming(self, now: datetime, limit: int) -> list[dict]:
+        """Scheduled activities that start at `now` or later, soonest first."""
+        cursor = self.collection.find({"status": SCHEDULED, "starts_at": {"$gte": now}}, _HIDDEN)
+        return list(cursor.sort([("starts_at", 1), ("_id", 1)]).limit(limit))

@@ -1,0 +1,78 @@
+"""The helpdesk service's wijkwijzen roster in a nameko container against the real broker and database."""
+import uuid
+from datetime import datetime
+
+import pymongo
+import pytest
+from helpdesk.service import HelpdeskService
+from nameko.containers import ServiceContainer
+from nameko.testing.services import entrypoint_hook
+from wijkwijzer.errors import Invalid
+
+pytestmark = pytest.mark.integration
+
+SANNE = {"name": "Sanne Bakker", "email": "sanne@example.org", "topics": ["armoede"],
+         "regions": ["rotterdam-zuid"], "capacity": 5}
+
+
+@pytest.fixture(scope="module")
+def config(infra):
+    config = {"AMQP_URI": infra["AMQP_URI"], "MONGODB_URI": infra["MONGODB_URI"],
+              "MONGODB_DATABASE": f"test_{uuid.uuid4().hex[:10]}"}
+    yield config
+    with pymongo.MongoClient(config["MONGODB_URI"]) as client:
+        client.drop_database(config["MONGODB_DATABASE"])
+
+
+@pytest.fixture(scope="module")
+def helpdesk(config):
+    """One running service for the whole module: starting one takes most of a test's time."""
+    container = ServiceContainer(HelpdeskService, dict(config))
+    container.start()
+    yield container
+    container.stop()
+
+
+def call(container, method, *args):
+    with entrypoint_hook(container, method) as hook:
+        return hook(*args)
+
+
+def sub() -> str:
+    return f"u-{uuid.uuid4().hex[:8]}"
+
+
+def test_putting_a_wijkwijze_twice_updates_the_one_entry(helpdesk):
+    who = sub()
+    first = call(helpdesk, "put_wijkwijze", who, SANNE)
+    assert first["sub"] == who and first["capacity"] == 5 and first["away_until"] is None
+
+    second = call(helpdesk, "put_wijkwijze", who, {**SANNE, "capacity": 2, "away_until": "2030-08-01"})
+    assert (second["capacity"], second["away_until"]) == (2, "2030-08-01")
+    assert second["created_at"] == first["created_at"]
+    assert datetime.fromisoformat(second["updated_at"]) >= datetime.fromisoformat(first["updated_at"])
+
+    entries = [w for w in call(helpdesk, "list_wijkwijzen") if w["sub"] == who]
+    assert entries == [second]
+    assert "name_key" not in second
+
+
+def test_an_unknown_region_is_refused_and_nothing_stored(helpdesk):
+    who = sub()
+    with pytest.raises(Invalid) as bad:
+        call(helpdesk, "put_wijkwijze", who, {**SANNE, "regions": ["rotterdam-zuid", "gouda"]})
+    assert [e["field"] for e in bad.value.args[1]] == ["regions"]
+    assert "gouda" in bad.value.args[1][0]["message"]
+    assert who not in [w["sub"] for w in call(helpdesk, "list_wijkwijzen")]
+
+
+def test_the_roster_is_sorted_by_name_whatever_the_case(helpdesk):
+    names = {sub(): name for name in ("Zoë Visser", "de Jong, Pieter", "Ahmed Bakkali")}
+    for who, name in names.items():
+        call(helpdesk, "put_wijkwijze", who, {**SANNE, "name": name})
+    roster = [w["name"] for w in call(helpdesk, "list_wijkwijzen") if w["sub"] in names]
+    assert roster == ["Ahmed Bakkali", "de Jong, Pieter", "Zoë Visser"]
+
+
+def test_ping_reports_the_database(helpdesk):
+    assert call(helpdesk, "ping") == {"service": "helpdesk", "status": "ok", "database": "ok"}

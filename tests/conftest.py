@@ -6,11 +6,11 @@ eventlet.monkey_patch()
 import os
 import pathlib
 import subprocess
-import urllib.parse
 import uuid
 
 import pytest
-import requests
+
+from tests.support import Broker
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -26,20 +26,12 @@ def infra():
     ).stdout
     # lines look like "RabbitMQ: amqp://... (management http://...)" and "MongoDB:  mongodb://..."
     where = {line.split()[0].rstrip(":"): line.split() for line in out.splitlines() if ": " in line}
-    broker = urllib.parse.urlparse(where["RabbitMQ"][1])
     management = where["RabbitMQ"][3].rstrip(")")
-    auth = (broker.username or "guest", broker.password or "guest")
-    vhost = f"wijkwijzer-test-{uuid.uuid4().hex[:8]}"
-    requests.put(f"{management}/api/vhosts/{vhost}", auth=auth, timeout=10).raise_for_status()
-    requests.put(f"{management}/api/permissions/{vhost}/{auth[0]}", auth=auth, timeout=10,
-                 json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
-    yield {
-        "AMQP_URI": broker._replace(path=f"/{vhost}").geturl(),
-        "MONGODB_URI": where["MongoDB"][1],
-        "MANAGEMENT_URL": management,
-        "VHOST": vhost,
-    }
-    requests.delete(f"{management}/api/vhosts/{vhost}", auth=auth, timeout=10)
+    base = {"AMQP_URI": where["RabbitMQ"][1], "MANAGEMENT_URL": management}
+    session = Broker(base, f"wijkwijzer-test-{uuid.uuid4().hex[:8]}")
+    session.create()
+    yield {**base, "AMQP_URI": session.amqp_uri, "MONGODB_URI": where["MongoDB"][1], "VHOST": session.vhost}
+    session.delete()
 
 
 @pytest.fixture(scope="session")
@@ -47,9 +39,14 @@ def platform(infra, tmp_path_factory):
     """Every service and the gateway as separate processes (tests/platform.py)."""
     from tests.platform import Platform
 
-    running = Platform(infra, tmp_path_factory.mktemp("platform-logs"))
+    # a vhost of its own: its services must not answer the RPCs or take the events
+    # meant for the in-process containers of the integration tests
+    vhost = Broker(infra, f"{infra['VHOST']}-platform")
+    vhost.create()
+    running = Platform({**infra, "AMQP_URI": vhost.amqp_uri}, tmp_path_factory.mktemp("platform-logs"))
     try:
         running.up()
         yield running
     finally:
         running.down()
+        vhost.delete()

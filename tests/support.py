@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 import time
+import urllib.parse
 from collections.abc import Callable
 from typing import TypeVar
+
+import requests
+from kombu import Connection
 
 T = TypeVar("T")
 
@@ -47,3 +52,69 @@ def broker_stopped(amqp_uri: str):
     finally:
         subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, capture_output=True)
         eventually(lambda: amqp_answers(amqp_uri), timeout=60, interval=0.5, what="RabbitMQ to accept connections")
+
+
+class Broker:
+    """One vhost of the real RabbitMQ, created and deleted through the management API."""
+
+    def __init__(self, infra: dict, vhost: str):
+        uri = urllib.parse.urlparse(infra["AMQP_URI"])
+        self.auth = (urllib.parse.unquote(uri.username or "guest"),
+                     urllib.parse.unquote(uri.password or "guest"))
+        self.management = infra["MANAGEMENT_URL"].rstrip("/")
+        self.vhost = vhost
+        self.amqp_uri = uri._replace(path="/" + urllib.parse.quote(vhost, safe="")).geturl()
+
+    def api(self, method: str, path: str, **kwargs) -> requests.Response:
+        return requests.request(method, f"{self.management}/api/{path}", auth=self.auth, timeout=10, **kwargs)
+
+    def create(self) -> None:
+        self.api("PUT", f"vhosts/{self._vhost}").raise_for_status()
+        self.api("PUT", f"permissions/{self._vhost}/{urllib.parse.quote(self.auth[0], safe='')}",
+                 json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+
+    def delete(self) -> None:
+        self.api("DELETE", f"vhosts/{self._vhost}")
+
+    @property
+    def _vhost(self) -> str:
+        return urllib.parse.quote(self.vhost, safe="")
+
+    def queue(self, name: str) -> dict | None:
+        """The management API's view of a queue (definition; its counters lag a few seconds)."""
+        response = self.api("GET", f"queues/{self._vhost}/{urllib.parse.quote(name, safe='')}")
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        return response.json()
+
+    def exchange(self, name: str) -> dict:
+        response = self.api("GET", f"exchanges/{self._vhost}/{urllib.parse.quote(name, safe='')}")
+        response.raise_for_status()
+        return response.json()
+
+    def bindings(self, queue: str) -> list[dict]:
+        response = self.api("GET", f"queues/{self._vhost}/{urllib.parse.quote(queue, safe='')}/bindings")
+        response.raise_for_status()
+        return response.json()
+
+    def depth(self, queue: str) -> tuple[int, int] | None:
+        """(ready messages, consumers) of a queue right now, by passive declare; None if it is missing."""
+        with Connection(self.amqp_uri, connect_timeout=5) as connection:
+            channel = connection.channel()
+            try:
+                _, messages, consumers = channel.queue_declare(queue=queue, passive=True)
+            except connection.channel_errors:  # 404 NOT_FOUND closes the channel
+                return None
+            channel.close()
+            return messages, consumers
+
+    def drain(self, queue: str) -> list[dict]:
+        """Take every ready message off `queue` (acked) and return the decoded bodies."""
+        bodies = []
+        with Connection(self.amqp_uri, connect_timeout=5) as connection:
+            channel = connection.channel()
+            while (message := channel.basic_get(queue, no_ack=True)) is not None:
+                bodies.append(json.loads(message.body))
+            channel.close()
+        return bodies

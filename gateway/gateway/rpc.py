@@ -6,16 +6,11 @@ there, 504 when it does not answer within RPC_TIMEOUT seconds.
 """
 from __future__ import annotations
 
-import socket
-
 import eventlet
-from amqp.exceptions import AMQPError
-from kombu.exceptions import OperationalError
 from nameko.exceptions import UnknownService
+from wijkwijzer.rpc import BROKER_ERRORS
 
 from .problems import Problem, unavailable
-
-_BROKER_ERRORS = (OperationalError, AMQPError, socket.error, ConnectionError)
 
 
 def call(method, *args, timeout: float, **kwargs):
@@ -36,7 +31,7 @@ def call(method, *args, timeout: float, **kwargs):
                       f"the {service} service did not answer within {timeout:g}s") from None
     except UnknownService:
         raise unavailable(f"the {service} service") from None
-    except _BROKER_ERRORS:
+    except BROKER_ERRORS:
         raise unavailable("the message broker") from None
     finally:
         deadline.cancel()

@@ -2,9 +2,9 @@
 import pymongo
 import pytest
 from nameko.containers import ServiceContainer
-from nameko.rpc import rpc
 from nameko.testing.services import entrypoint_hook
 from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.rpc import rpc
 
 pytestmark = pytest.mark.integration
 

@@ -5,7 +5,10 @@ entrypoint instead:
 
 - skips an event whose id the processed-event ledger already holds for this
   consumer (a redelivery or a duplicate publish), and records the id after the
-  handler succeeded, so an event is handled once in effect;
+  handler succeeded, so an event is handled once in effect. Copies of one event
+  that arrive together (both within the prefetch window) would both pass the
+  ledger check before either is recorded, so a copy whose id is being handled
+  in this process waits for that outcome and checks the ledger again;
 - on failure republishes the message, with publisher confirms, to the
   consumer's retry queue with a per-message TTL (exponential backoff); the
   broker moves it back when the TTL expires. After EVENT_MAX_RETRIES retries
@@ -20,17 +23,21 @@ broker redelivers it to another replica.
 
 Handlers receive the CloudEvent as a dict and should still make their own
 writes idempotent (upsert keyed by event id): a crash between the handler's
-write and the ledger record runs the handler again.
+write and the ledger record runs the handler again, and two copies handled at
+the same moment by two replicas are not serialised.
 """
 from __future__ import annotations
 
 import logging
 import traceback
 from datetime import UTC, datetime
+from functools import partial
 
+from eventlet.event import Event
 from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
+from nameko.exceptions import ContainerBeingKilled
 from nameko.standalone.events import get_event_exchange
 
 from wijkwijzer import amqp, ledger
@@ -59,6 +66,7 @@ class EventConsumer(EventHandler):
         if self.database is None:
             raise TypeError(f"{self.consumer_name}: event_consumer needs a MongoDatabase "
                             "dependency on the service for its processed-event ledger")
+        self._in_flight: dict[str, Event] = {}  # event id -> set when its copy here is settled
 
     def declarations(self) -> list[Exchange | Queue]:
         source = get_event_exchange(self.source_service, self.container.config)
@@ -73,7 +81,14 @@ class EventConsumer(EventHandler):
         return ProcessedEvents(self.database.get_dependency(None))
 
     def handle_message(self, body, message) -> None:
+        # Runs in a thread of its own per delivered message (nameko's QueueConsumer).
         event_id = body.get("id") if isinstance(body, dict) else None
+        if event_id is not None:
+            # Another copy of this event is being handled here: wait until it is recorded,
+            # retried or dead-lettered. No yield between the check and the claim.
+            while (settled := self._in_flight.get(event_id)) is not None:
+                settled.wait()
+            self._in_flight[event_id] = Event()
         try:
             seen = event_id is not None and self._ledger().seen(event_id, self.consumer_name)
         except Exception as exc:  # noqa: BLE001 (database away: let the worker try, retry if it fails)
@@ -82,11 +97,30 @@ class EventConsumer(EventHandler):
         if seen:
             log.info("%s: event %s already handled; skipped", self.consumer_name, event_id)
             self.queue_consumer.ack_message(message)
+            self._release(event_id)
             return
-        super().handle_message(body, message)
+        try:  # nameko's Consumer.handle_message, which would not tell us about the requeue
+            self.container.spawn_worker(self, (body,), {},
+                                        context_data=self.unpack_message_headers(message),
+                                        handle_result=partial(self.handle_result, message))
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+            self._release(event_id)
+
+    def _release(self, event_id: str | None) -> None:
+        settled = self._in_flight.pop(event_id, None)
+        if settled is not None:
+            settled.send()
 
     def handle_message_processed(self, message, result=None, exc_info=None) -> None:
         # Runs in the worker's thread once the handler returned or raised.
+        event_id = message.payload.get("id") if isinstance(message.payload, dict) else None
+        try:
+            self._settle(message, exc_info)
+        finally:
+            self._release(event_id)
+
+    def _settle(self, message, exc_info) -> None:
         try:
             if exc_info is None:
                 event_id = message.payload.get("id") if isinstance(message.payload, dict) else None

@@ -9,10 +9,14 @@ down, process killed between write and publish) the relay finds later.
 
 The relay runs in every replica. Each document carries `outbox_lease`: the
 writer owns its fresh events until the lease passes (`WRITER_GRACE`), then any
-replica may claim the document by moving the lease forward atomically with
-`find_one_and_update`, so two replicas never sweep the same document at once.
-A crash after publishing but before the `$pull` publishes the event again
-later; consumers are idempotent (ledger.py), so that is safe.
+replica may claim the document and move the lease forward (`RELAY_LEASE`), so
+two replicas never sweep the same document at once. The claim is the insert of
+a unique `_id` into `outbox_claims`, not a `find_one_and_update` of the lease:
+FerretDB (infra.md's MongoDB-wire fallback) runs that, and any filtered update,
+as a read-modify-write without isolation, so two relays could both "win" it;
+a unique insert is atomic there as on MongoDB. A crash after publishing but
+before the `$pull` publishes the event again later; consumers are idempotent
+(ledger.py), so that is safe.
 """
 from __future__ import annotations
 
@@ -25,8 +29,8 @@ import eventlet
 from nameko.amqp.publish import Publisher
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
-from pymongo import ReturnDocument
 from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
 
 from wijkwijzer import config as cfg
 from wijkwijzer.cloudevents import CloudEvent
@@ -39,6 +43,7 @@ FIELD = "outbox"
 LEASE = "outbox_lease"
 WRITER_GRACE = timedelta(seconds=10)   # how long the writer alone may publish fresh events
 RELAY_LEASE = timedelta(seconds=30)    # how long a relay sweep owns a document
+CLAIMS = "outbox_claims"               # one unique key per claim of a document by a relay
 
 # A failed publish must not hold a client request for long: one reconnect
 # attempt, then the relay takes over.
@@ -122,19 +127,48 @@ class OutboxSender:
         return publish_pending(self.db[collection], doc_id, [entry(e) for e in events], self.publisher)
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def _claim(collection: Collection, at: datetime) -> tuple[dict, str] | None:
+    """A document whose lease passed, now owned by this relay for RELAY_LEASE, with the key
+    of its claim; None when there is none left.
+
+    The key names the document, the lease it had and how many RELAY_LEASE periods ago that
+    passed, so only one relay wins each lease, and a relay that died between its claim and
+    moving the lease blocks the document for one period at most.
+    """
+    claims = collection.database[CLAIMS]
+    for candidate in collection.find({f"{FIELD}.0": {"$exists": True}, LEASE: {"$lt": at}}):
+        lease = _aware(candidate[LEASE])
+        key = f"{collection.name}/{candidate['_id']}/{lease.isoformat()}/{(at - lease) // RELAY_LEASE}"
+        try:
+            claims.insert_one({"_id": key, "at": at})
+        except DuplicateKeyError:
+            continue  # another relay has it
+        doc = collection.find_one({"_id": candidate["_id"]})
+        if doc is None or _aware(doc.get(LEASE)) != lease:  # swept meanwhile, or written again
+            claims.delete_one({"_id": key})
+            continue
+        collection.update_one({"_id": doc["_id"]}, {"$set": {LEASE: at + RELAY_LEASE}})
+        return doc, key
+    return None
+
+
 def relay_once(collection: Collection, publisher: EventPublisher, now: datetime | None = None) -> int:
     """Claim and publish every document whose outbox the writer left behind."""
     published = 0
     while True:
         at = now or datetime.now(UTC)
-        doc = collection.find_one_and_update(
-            {f"{FIELD}.0": {"$exists": True}, LEASE: {"$lt": at}},
-            {"$set": {LEASE: at + RELAY_LEASE}},
-            return_document=ReturnDocument.AFTER,
-        )
-        if doc is None:
+        claimed = _claim(collection, at)
+        if claimed is None:
             return published
-        sent = publish_pending(collection, doc["_id"], doc[FIELD], publisher)
+        doc, key = claimed
+        try:
+            sent = publish_pending(collection, doc["_id"], doc[FIELD], publisher)
+        finally:
+            collection.database[CLAIMS].delete_one({"_id": key})  # the moved lease guards it now
         published += sent
         if sent < len(doc[FIELD]):
             return published  # the broker is refusing; try again next sweep

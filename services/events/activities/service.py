@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from nameko.rpc import rpc
 from wijkwijzer import ping
 from wijkwijzer.cloudevents import envelope
 from wijkwijzer.errors import EXPECTED
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
 from wijkwijzer.outbox import Outbox
+from wijkwijzer.rpc import rpc
 
 from . import domain, storage
 from .storage import Activities, public_view

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from nameko.rpc import rpc
 from wijkwijzer import ping
 from wijkwijzer.errors import EXPECTED
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.rpc import rpc
 
 from . import domain, storage
 from .storage import Wijkwijzen, public_view

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from nameko.rpc import rpc
 from wijkwijzer import ping
 from wijkwijzer.consumer import event_consumer
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.rpc import rpc
 
 from . import storage
 from .storage import EventLog

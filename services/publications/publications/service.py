@@ -4,13 +4,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from nameko.rpc import rpc
 from wijkwijzer import ping
 from wijkwijzer.cloudevents import envelope
 from wijkwijzer.errors import EXPECTED, NotFound
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
 from wijkwijzer.outbox import Outbox
+from wijkwijzer.rpc import rpc
 
 from . import domain, storage
 from .storage import Publications, public_view

@@ -52,9 +52,11 @@ up() {
   while read -r name dir target; do
     pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)
     if alive "$pid"; then log "$name already runs (pid $pid)"; continue; fi
-    # its own session, so `down` can stop the process with everything it started
-    (cd "$dir" && setsid "$ROOT/.venv/bin/nameko" run --config config.yaml "$target" \
-        < /dev/null >> "$RUN_DIR/$name.log" 2>&1 & echo $! > "$RUN_DIR/$name.pid")
+    # exec: the recorded pid is nameko itself; setsid: in a session (and process group) of
+    # its own, so `down` stops it with everything it started, and it holds none of our pipes
+    (cd "$dir" && exec setsid "$ROOT/.venv/bin/nameko" run --config config.yaml "$target" \
+        < /dev/null >> "$RUN_DIR/$name.log" 2>&1) &
+    echo $! > "$RUN_DIR/$name.pid"
     log "$name started (pid $(cat "$RUN_DIR/$name.pid"), log $RUN_DIR/$name.log)"
   done < <(services)
   wait_ready

@@ -78,7 +78,7 @@ def call(container, method, *args, context=None):
 def test_a_scheduled_activity_is_announced_on_the_broker(events, published, activities):
     activity = call(events, "schedule", FIELDS, ORGANISER, None, context={"correlation_id": "req-42"})
     assert activity["status"] == "scheduled"
-    assert activity["starts_at"] == "2030-05-12T11:30:00+00:00"  # stored in UTC, sent as ISO with offset
+    assert activity["starts_at"] == "2030-05-12T13:30:00+02:00"  # stored in UTC, shown on the Dutch clock
     assert activity["organiser"] == {"sub": "u-organiser", "name": "Fatima el Amrani"}
     assert "outbox" not in activity and "idempotency_key" not in activity
 
@@ -156,7 +156,7 @@ def test_an_invalid_activity_is_refused_and_not_stored(events, activities):
 def test_over_real_rpc_times_are_strings_and_errors_keep_their_type(events, config):
     with ClusterRpcProxy({"AMQP_URI": config["AMQP_URI"]}, timeout=10) as rpc:
         activity = rpc.events.schedule(FIELDS, ORGANISER)
-        assert rpc.events.get(activity["id"])["ends_at"] == "2030-05-12T15:00:00+00:00"
+        assert rpc.events.get(activity["id"])["ends_at"] == "2030-05-12T17:00:00+02:00"
         with pytest.raises(Invalid) as bad:
             rpc.events.schedule({**FIELDS, "starts_at": "2030-05-12T13:30:00"}, ORGANISER)
         assert bad.value.args[1] == [{"field": "starts_at", "message": "Input should have timezone info"}]

@@ -67,4 +67,4 @@ def test_a_repeated_create_with_the_same_idempotency_key_returns_the_first_draft
     again = call(publications, "create_draft", DRAFT, AUTHOR, "key-1")
     other = call(publications, "create_draft", DRAFT, {**AUTHOR, "sub": "u-bram"}, "key-1")
     assert again["id"] == first["id"] and other["id"] != first["id"]
-    assert first["created_at"].endswith("+00:00")
+    assert first["created_at"][-6:] in ("+01:00", "+02:00")  # api.md: the Dutch clock

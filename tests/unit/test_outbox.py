@@ -25,3 +25,4 @@ def test_an_entry_can_be_rebuilt_exactly_for_a_whole_value_pull():
     event = envelope("things", Happened(name="x"), subject="t1")
     assert outbox.entry(event) == outbox.entry(event)
     assert outbox.entry(event)["routing_key"] == "thing.happened"
+

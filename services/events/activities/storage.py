@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pymongo.database import Database
@@ -10,6 +10,7 @@ from pymongo.errors import DuplicateKeyError
 from wijkwijzer import outbox
 from wijkwijzer.cloudevents import CloudEvent
 from wijkwijzer.errors import NotFound
+from wijkwijzer.times import jsonable
 
 from .domain import SCHEDULED
 
@@ -27,20 +28,9 @@ _HIDDEN = {outbox.FIELD: 0, outbox.LEASE: 0, "idempotency_key": 0}
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-def _plain(value: Any) -> Any:
-    """Datetimes as ISO 8601 with offset: kombu's json would send them as tagged objects.
-    pymongo hands back naive datetimes (the client is not tz_aware); they are UTC."""
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
 
 def public_view(doc: dict) -> dict:
-    view = {k: _plain(v) for k, v in doc.items() if k not in _HIDDEN}
+    view = {k: jsonable(v) for k, v in doc.items() if k not in _HIDDEN}
     view["id"] = view.pop("_id")
     return view
 

@@ -1,11 +1,11 @@
 """Where the helpdesk keeps its data: for now the `wijkwijzen` roster."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from pymongo import ReturnDocument
 from pymongo.database import Database
+from wijkwijzer.times import jsonable
 
 WIJKWIJZEN = "wijkwijzen"
 INDEXES = {
@@ -18,16 +18,9 @@ INDEXES = {
 _HIDDEN = {"name_key"}
 
 
-def _plain(value: Any) -> Any:
-    """Datetimes as ISO 8601 with offset: kombu's json would send them as tagged objects.
-    pymongo hands back naive datetimes (the client is not tz_aware); they are UTC."""
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-    return value
-
 
 def public_view(doc: dict) -> dict:
-    view = {k: _plain(v) for k, v in doc.items() if k not in _HIDDEN}
+    view = {k: jsonable(v) for k, v in doc.items() if k not in _HIDDEN}
     view["sub"] = view.pop("_id")
     return view
 

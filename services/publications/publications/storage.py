@@ -1,13 +1,12 @@
 """Where publications live: the `publications` collection of this service's database."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 from wijkwijzer import outbox
 from wijkwijzer.cloudevents import CloudEvent
 from wijkwijzer.errors import Conflict, NotFound
+from wijkwijzer.times import jsonable
 
 COLLECTION = "publications"
 INDEXES = {
@@ -24,17 +23,8 @@ _HIDDEN = {outbox.FIELD: 0, outbox.LEASE: 0, "idempotency_key": 0}
 
 
 def public_view(doc: dict) -> dict:
-    """The publication as callers see it: no bookkeeping, times as RFC 3339 strings
-    (kombu's JSON would otherwise send datetimes as tagged objects)."""
-    def plain(value):
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=value.tzinfo or UTC).isoformat()
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        return value
-    view = {k: plain(v) for k, v in doc.items() if k not in _HIDDEN}
+    """The publication as callers see it: no bookkeeping, times as RFC 3339 strings."""
+    view = {k: jsonable(v) for k, v in doc.items() if k not in _HIDDEN}
     view["id"] = view.pop("_id")
     return view
 

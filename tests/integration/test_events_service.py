@@ -31,15 +31,6 @@ FIELDS = {
 
 
 @pytest.fixture(scope="module")
-def config(infra):
-    config = {"AMQP_URI": infra["AMQP_URI"], "MONGODB_URI": infra["MONGODB_URI"],
-              "MONGODB_DATABASE": f"test_{uuid.uuid4().hex[:10]}"}
-    yield config
-    with pymongo.MongoClient(config["MONGODB_URI"]) as client:
-        client.drop_database(config["MONGODB_DATABASE"])
-
-
-@pytest.fixture(scope="module")
 def events(config):
     """One running service for the whole module: starting one takes most of a test's time."""
     container = ServiceContainer(EventsService, dict(config))

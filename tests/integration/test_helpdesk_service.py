@@ -2,7 +2,6 @@
 import uuid
 from datetime import datetime
 
-import pymongo
 import pytest
 from helpdesk.service import HelpdeskService
 from nameko.containers import ServiceContainer
@@ -13,15 +12,6 @@ pytestmark = pytest.mark.integration
 
 SANNE = {"name": "Sanne Bakker", "email": "sanne@example.org", "topics": ["armoede"],
          "regions": ["rotterdam-zuid"], "capacity": 5}
-
-
-@pytest.fixture(scope="module")
-def config(infra):
-    config = {"AMQP_URI": infra["AMQP_URI"], "MONGODB_URI": infra["MONGODB_URI"],
-              "MONGODB_DATABASE": f"test_{uuid.uuid4().hex[:10]}"}
-    yield config
-    with pymongo.MongoClient(config["MONGODB_URI"]) as client:
-        client.drop_database(config["MONGODB_DATABASE"])
 
 
 @pytest.fixture(scope="module")

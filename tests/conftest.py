@@ -50,3 +50,29 @@ def platform(infra, tmp_path_factory):
     finally:
         running.down()
         vhost.delete()
+
+
+LAYERS = ("unit", "integration", "e2e", "reliability")
+
+
+def pytest_collection_modifyitems(items):
+    """Every test belongs to exactly one layer of infra.md, so the summary can count them."""
+    unmarked = [item.nodeid for item in items if not any(item.get_closest_marker(m) for m in LAYERS)]
+    if unmarked:
+        raise pytest.UsageError(f"tests without a layer marker {LAYERS}: {unmarked}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line per layer: how many of its tests passed, failed or were skipped."""
+    counts = {layer: {} for layer in LAYERS}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if report.when != "call" and outcome == "passed":
+                continue
+            layer = next((m for m in LAYERS if m in report.keywords), None)
+            if layer:
+                counts[layer][outcome] = counts[layer].get(outcome, 0) + 1
+    terminalreporter.section("tests per layer")
+    for layer, by_outcome in counts.items():
+        text = ", ".join(f"{n} {outcome}" for outcome, n in by_outcome.items()) or "none run"
+        terminalreporter.write_line(f"{layer:12} {text}")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import eventlet
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy
 from wijkwijzer import taxonomy
 from wijkwijzer.config import RPC_TIMEOUT
 from wijkwijzer.config import get as config_value
@@ -12,7 +11,7 @@ from wijkwijzer.logs import CorrelationId
 from . import auth, models
 from .http import json_body, json_response, route
 from .problems import Problem, from_exception
-from .rpc import call
+from .rpc import call, service_proxy
 
 SERVICES = ("publications", "events", "helpdesk", "notifications")
 API = "/api/v1"
@@ -21,10 +20,10 @@ API = "/api/v1"
 class GatewayService:
     name = "gateway"
 
-    publications = RpcProxy("publications")
-    events = RpcProxy("events")
-    helpdesk = RpcProxy("helpdesk")
-    notifications = RpcProxy("notifications")
+    publications = service_proxy("publications")
+    events = service_proxy("events")
+    helpdesk = service_proxy("helpdesk")
+    notifications = service_proxy("notifications")
     correlation_id = CorrelationId()
     config = Config()
     caller = auth.Authenticator()

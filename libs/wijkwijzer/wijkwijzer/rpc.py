@@ -1,16 +1,19 @@
-"""`rpc`: nameko's RPC entrypoint, except that a lost broker does not kill the service.
+"""`rpc`: nameko's RPC entrypoint, made safe for broker trouble and impatient callers.
 
-nameko 2.14 sends the reply from the worker; when the broker went away while the
-worker ran, that publish raises and the exception takes the whole container (so
-the process) down. Here the failure is logged instead: the caller gets no reply
-and times out (the gateway answers 504, outcome unknown), the request message
-stays unacked and the broker redelivers it when it is back, and the service keeps
-running and reconnects by itself.
+- nameko 2.14 sends the reply from the worker; when the broker went away while the
+  worker ran, that publish raises and the exception takes the whole container (so
+  the process) down. Here the failure is logged instead: the caller gets no reply
+  and times out, and the service keeps running and reconnects by itself.
+- A caller may put a `deadline` (Unix time) into the context data, as the gateway
+  does: a request still waiting in the queue after it (the broker was down, the
+  service busy) is dropped unexecuted, because its caller has already answered its
+  client. A write the client was told failed must not happen later.
 """
 from __future__ import annotations
 
 import logging
 import socket
+import time
 
 from amqp.exceptions import AMQPError
 from kombu.exceptions import OperationalError
@@ -19,9 +22,20 @@ from nameko.rpc import Rpc
 log = logging.getLogger(__name__)
 
 BROKER_ERRORS = (OperationalError, AMQPError, socket.error, ConnectionError)
+DEADLINE_KEY = "deadline"
+_DEADLINE_HEADER = f"nameko.{DEADLINE_KEY}"
 
 
 class ResilientRpc(Rpc):
+    def handle_message(self, body, message):
+        deadline = (message.headers or {}).get(_DEADLINE_HEADER)
+        if isinstance(deadline, int | float) and time.time() > deadline:
+            log.warning("dropped a call of %s whose caller gave up %.1fs ago",
+                        self.method_name, time.time() - deadline)
+            self.rpc_consumer.queue_consumer.ack_message(message)
+            return
+        super().handle_message(body, message)
+
     def handle_result(self, message, worker_ctx, result, exc_info):
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)

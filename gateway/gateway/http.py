@@ -28,6 +28,7 @@ from .problems import Problem, from_exception, validation_problem
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+MAX_DEPTH = 16  # no request body of ours nests deeper; deeper ones are abuse
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -42,6 +43,8 @@ class ApiWsgiApp(WsgiApp):
         try:
             if (request.content_length or 0) > MAX_BODY_BYTES:
                 raise Problem(413, "Payload too large", f"the body may be at most {MAX_BODY_BYTES} bytes")
+            for name in request.args:
+                check_keys({name: None}, "query")
             provider, values = self.url_map.bind_to_environ(environ).match()
             request.path_values = values
             response = provider.handle_request(request)
@@ -103,6 +106,9 @@ def json_body(request: Request, model: type[BaseModel]) -> BaseModel:
         data = json.loads(request.get_data(cache=False))
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, "Malformed JSON", f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise Problem(400, "Malformed JSON", "the body nests too deeply") from None
+    check_keys(data)
     if not isinstance(data, dict):
         raise Problem(422, "Invalid fields", "the body must be a JSON object",
                       [{"field": "body", "message": "expected an object"}])
@@ -110,3 +116,23 @@ def json_body(request: Request, model: type[BaseModel]) -> BaseModel:
         return model.model_validate(data)
     except ValidationError as exc:
         raise validation_problem(exc) from None
+
+
+def check_keys(value: Any, path: str = "body", depth: int = 0) -> None:
+    """Refuse MongoDB operators and dotted paths anywhere in client data, and deep nesting.
+
+    Keys starting with `$` or containing `.` would be operators or paths to MongoDB
+    if a service ever passed them on; they never reach a service.
+    """
+    if depth > MAX_DEPTH:
+        raise Problem(422, "Invalid fields", f"nested deeper than {MAX_DEPTH} levels",
+                      [{"field": path, "message": "nested too deeply"}])
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key.startswith("$") or "." in key or "\x00" in key:
+                raise Problem(422, "Invalid fields", "field names may not start with $ or contain . or NUL",
+                              [{"field": f"{path}.{key}", "message": "not an allowed field name"}])
+            check_keys(item, f"{path}.{key}", depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_keys(item, f"{path}[{index}]", depth + 1)

@@ -64,3 +64,23 @@ def test_unknown_things_are_404_and_nothing_was_stored(platform, token):
     problem(requests.post(f"{platform.base_url}/api/v1/publications/nope/submit", headers=token, timeout=5), 404)
     db = pymongo.MongoClient(platform.infra["MONGODB_URI"])[platform.database("publications")]
     assert db.publications.count_documents({"author.sub": {"$in": ["carla", "mallory", "dave"]}}) == 0
+
+
+@pytest.mark.parametrize("body", [
+    {**DRAFT, "title": {"$gt": ""}},
+    {**DRAFT, "$where": "1"},
+    {**DRAFT, "topics": [{"a.b": 1}]},
+    {**DRAFT, "summary": [[[[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]]]},
+])
+def test_operator_injection_and_deep_nesting_never_reach_a_service(platform, token, body):
+    problem(requests.post(platform.base_url + URL, json=body, headers=token, timeout=10), 422)
+
+
+def test_bodies_nested_beyond_the_parser_and_nul_bytes_are_4xx(platform, token):
+    deep = b"[" * 200_000 + b"]" * 200_000
+    problem(requests.post(platform.base_url + URL, data=deep, timeout=10,
+                          headers={**token, "Content-Type": "application/json"}), 400)
+    nul = problem(requests.post(platform.base_url + URL, json={**DRAFT, "title": "Nul\x00byte"},
+                                headers=token, timeout=10), 422)
+    assert nul["errors"][0]["field"] == "title"
+    problem(requests.get(f"{platform.base_url}/api/v1/activities?$where=1", timeout=5), 422)

@@ -38,19 +38,45 @@ def request_id_of(request: Request) -> str:
 
 
 class ApiWsgiApp(WsgiApp):
+    def __init__(self, server):
+        super().__init__(server)
+        origins = server.container.config.get("CORS_ALLOWED_ORIGINS") or ""
+        self.allowed_origins = {o.strip().rstrip("/") for o in str(origins).split(",") if o.strip()}
+
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
+        origin = request.headers.get("Origin")
+        if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
+            response = self.preflight(origin)
+        else:
+            response = self.dispatch(request)
+        if origin in self.allowed_origins:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Expose-Headers"] = "X-Request-ID, Location, Retry-After"
+            response.vary.add("Origin")
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
         try:
             if (request.content_length or 0) > MAX_BODY_BYTES:
                 raise Problem(413, "Payload too large", f"the body may be at most {MAX_BODY_BYTES} bytes")
             for name in request.args:
                 check_keys({name: None}, "query")
-            provider, values = self.url_map.bind_to_environ(environ).match()
+            provider, values = self.url_map.bind_to_environ(request.environ).match()
             request.path_values = values
-            response = provider.handle_request(request)
+            return provider.handle_request(request)
         except (Problem, HTTPException) as exc:
-            response = from_exception(exc).response(request_id_of(request))
-        return response(environ, start_response)
+            return from_exception(exc).response(request_id_of(request))
+
+    def preflight(self, origin: str | None) -> Response:
+        """CORS preflight: allowed only for the origins in CORS_ALLOWED_ORIGINS."""
+        if origin not in self.allowed_origins:
+            return Problem(403, "Forbidden", "this origin may not call the API from a browser").response()
+        return Response(status=204, headers={
+            "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE",
+            "Access-Control-Allow-Headers": "Authorization, Content-Type, Idempotency-Key, X-Request-ID",
+            "Access-Control-Max-Age": "600",
+        })
 
 
 class ApiServer(WebServer):

@@ -71,3 +71,19 @@ def test_taxonomy_and_activities_are_served(platform):
     assert {"topics", "focus_areas", "organisations", "audiences"} <= taxonomy.keys()
     activities = requests.get(f"{platform.base_url}/api/v1/activities", timeout=5)
     assert activities.status_code == 200 and isinstance(activities.json()["items"], list)
+
+
+def test_cors_is_allowed_for_the_configured_origins_only(platform):
+    allowed, other = "https://wijkwijzer.example", "https://evil.example"
+    preflight = requests.options(f"{platform.base_url}/api/v1/publications", timeout=5, headers={
+        "Origin": allowed, "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == allowed
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    assert requests.options(f"{platform.base_url}/api/v1/publications", timeout=5, headers={
+        "Origin": other, "Access-Control-Request-Method": "POST"}).status_code == 403
+    simple = requests.get(f"{platform.base_url}/api/v1/taxonomy", headers={"Origin": allowed}, timeout=5)
+    assert simple.headers["Access-Control-Allow-Origin"] == allowed and "X-Request-ID" in simple.headers[
+        "Access-Control-Expose-Headers"]
+    refused = requests.get(f"{platform.base_url}/api/v1/taxonomy", headers={"Origin": other}, timeout=5)
+    assert "Access-Control-Allow-Origin" not in refused.headers

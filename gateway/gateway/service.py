@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import eventlet
 from nameko.dependency_providers import Config
-from wijkwijzer import taxonomy
+from wijkwijzer import pages, taxonomy
 from wijkwijzer.config import RPC_TIMEOUT
 from wijkwijzer.config import get as config_value
 from wijkwijzer.logs import CorrelationId
 
 from . import auth, models
 from .http import json_body, json_response, route
-from .problems import Problem, from_exception
+from .problems import from_exception
 from .rpc import call, service_proxy
 
 SERVICES = ("publications", "events", "helpdesk", "notifications")
@@ -87,9 +87,5 @@ class GatewayService:
 
     @route("GET", f"{API}/activities")
     def list_activities(self, request):
-        limit = request.args.get("limit", "20")
-        if not limit.isdigit() or not 1 <= int(limit) <= 100:
-            raise Problem(422, "Invalid fields", "limit must be 1..100",
-                          [{"field": "limit", "message": "must be an integer from 1 to 100"}])
-        # cursor pagination arrives with the gateway issue (#3); until then the first page only
-        return {"items": call(self.events.upcoming, int(limit), timeout=self._timeout())}
+        limit = pages.limit_of(request.args.get("limit", str(pages.DEFAULT_LIMIT)))
+        return call(self.events.upcoming, limit, request.args.get("cursor"), timeout=self._timeout())

@@ -84,3 +84,10 @@ def test_bodies_nested_beyond_the_parser_and_nul_bytes_are_4xx(platform, token):
                                 headers=token, timeout=10), 422)
     assert nul["errors"][0]["field"] == "title"
     problem(requests.get(f"{platform.base_url}/api/v1/activities?$where=1", timeout=5), 422)
+
+
+@pytest.mark.parametrize("query, field", [("limit=100000", "limit"), ("limit=0", "limit"),
+                                          ("cursor=garbage", "cursor"), ("cursor=%00", "cursor")])
+def test_list_parameters_are_checked(platform, query, field):
+    body = problem(requests.get(f"{platform.base_url}/api/v1/activities?{query}", timeout=5), 422)
+    assert body["errors"][0]["field"] == field

@@ -118,14 +118,35 @@ def test_upcoming_lists_future_activities_soonest_first(events):
     later, past, soon, middle = at(9), at(-1), at(1), at(4)
     ours = {later["id"], past["id"], soon["id"], middle["id"]}
 
-    upcoming = call(events, "upcoming", 100)
+    upcoming = call(events, "upcoming", 100)["items"]
     assert [a["id"] for a in upcoming if a["id"] in ours] == [soon["id"], middle["id"], later["id"]]
     starts = [datetime.fromisoformat(a["starts_at"]) for a in upcoming]
     assert starts == sorted(starts) and all(start >= now for start in starts)
-    assert call(events, "upcoming", 1) == upcoming[:1]
+    assert call(events, "upcoming", 1)["items"] == upcoming[:1]
     with pytest.raises(Invalid) as bad:
         call(events, "upcoming", 0)
     assert bad.value.args[1][0]["field"] == "limit"
+
+
+def test_pages_have_no_duplicates_or_gaps_while_activities_are_added(events):
+    start = datetime.now(UTC) + timedelta(days=30)
+    same_time = {**FIELDS, "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()}
+    ours = [call(events, "schedule", same_time, ORGANISER)["id"] for _ in range(5)]   # ties on starts_at
+    seen, cursor = [], None
+    while True:
+        page = call(events, "upcoming", 2, cursor)
+        seen += [a["id"] for a in page["items"]]
+        if len(seen) == 2:   # an activity added before the current position appears nowhere later
+            call(events, "schedule", {**FIELDS, "starts_at": datetime.now(UTC).isoformat(),
+                                      "ends_at": (datetime.now(UTC) + timedelta(hours=1)).isoformat()},
+                 ORGANISER)
+        if not (cursor := page["next_cursor"]):
+            break
+    assert len(seen) == len(set(seen))
+    assert [i for i in seen if i in ours] == sorted(ours)
+    with pytest.raises(Invalid) as bad:
+        call(events, "upcoming", 2, "not-a-cursor")
+    assert bad.value.args[1][0]["field"] == "cursor"
 
 
 def test_get_finds_an_activity_and_nothing_else(events):

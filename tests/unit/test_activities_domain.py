@@ -140,14 +140,3 @@ def test_capacity_left_out_means_unlimited():
 def test_repeated_slugs_are_stored_once():
     doc, _ = domain.new_activity({**FIELDS, "topics": ["jeugd", "jeugd", "wonen"]}, ORGANISER, NOW)
     assert doc["topics"] == ["jeugd", "wonen"]
-
-
-@pytest.mark.parametrize("limit", [0, 101, "20", None, True])
-def test_a_page_holds_1_to_100(limit):
-    with pytest.raises(Invalid) as err:
-        domain.page_size(limit)
-    assert err.value.args[1][0]["field"] == "limit"
-
-
-def test_a_valid_page_size_passes():
-    assert domain.page_size(1) == 1 and domain.page_size(100) == 100

@@ -26,7 +26,6 @@ from .events import ActivityScheduled
 
 SCHEDULED = "scheduled"
 MAX_IDEMPOTENCY_KEY = 200
-MAX_PAGE = 100
 
 
 def utc_ms(moment: datetime) -> datetime:
@@ -168,9 +167,3 @@ def scheduled(activity: dict) -> ActivityScheduled:
         organisation=activity["organisation"], capacity=activity["capacity"],
     )
 
-
-def page_size(limit: Any) -> int:
-    """How many activities one listing returns; Invalid outside 1..MAX_PAGE."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-        raise Invalid("invalid limit", [{"field": "limit", "message": f"a whole number from 1 to {MAX_PAGE}"}])
-    return limit

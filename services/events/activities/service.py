@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from wijkwijzer import ping
+from wijkwijzer import pages, ping
 from wijkwijzer.cloudevents import envelope
 from wijkwijzer.errors import EXPECTED
 from wijkwijzer.logs import CorrelationId
@@ -41,6 +41,11 @@ class EventsService:
         return public_view(Activities(self.db).find(activity_id))
 
     @rpc(expected_exceptions=EXPECTED)
-    def upcoming(self, limit: int = 20) -> list[dict]:
-        activities = Activities(self.db).upcoming(datetime.now(UTC), domain.page_size(limit))
-        return [public_view(doc) for doc in activities]
+    def upcoming(self, limit: int = pages.DEFAULT_LIMIT, cursor: str | None = None) -> dict:
+        """One page of upcoming activities: `{"items", "next_cursor"}`."""
+        position = pages.decode(cursor, ("starts_at", "id"))
+        after = (datetime.fromisoformat(position["starts_at"]), position["id"]) if position else None
+        found = Activities(self.db).upcoming(datetime.now(UTC), after)
+        listing = pages.page(found, pages.limit_of(limit),
+                             lambda doc: {"starts_at": doc["starts_at"].isoformat(), "id": doc["_id"]})
+        return {**listing, "items": [public_view(doc) for doc in listing["items"]]}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -63,7 +64,13 @@ class Activities:
             raise NotFound(f"no activity {activity_id!r}")
         return doc
 
-    def upcoming(self, now: datetime, limit: int) -> list[dict]:
-        """Scheduled activities that start at `now` or later, soonest first."""
-        cursor = self.collection.find({"status": SCHEDULED, "starts_at": {"$gte": now}}, _HIDDEN)
-        return list(cursor.sort([("starts_at", 1), ("_id", 1)]).limit(limit))
+    def upcoming(self, now: datetime, after: tuple[datetime, str] | None = None) -> Iterator[dict]:
+        """Scheduled activities that start at `now` or later, soonest first (ties by id),
+        only those after the position `after` when given; read lazily, page by page."""
+        since = max(now, after[0]) if after else now
+        found = self.collection.find({"status": SCHEDULED, "starts_at": {"$gte": since}}, _HIDDEN)
+        for doc in found.sort([("starts_at", 1), ("_id", 1)]).batch_size(101):
+            # keyset without $or (not in our MongoDB subset): skip the ties already shown
+            if after and (doc["starts_at"], doc["_id"]) <= after:
+                continue
+            yield doc

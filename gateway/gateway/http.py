@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 from wijkwijzer.logs import CONTEXT_KEY, set_correlation_id
 
+from .limits import WriteLimiter
 from .problems import Problem, from_exception, validation_problem
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ class ApiRoute(HttpRequestHandler):
         request_id = context_data[CONTEXT_KEY]
         set_correlation_id(request_id)  # this greenlet serves the request: its log lines carry the id
         try:
+            self.write_limiter().check(request)
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
             event = Event()
@@ -108,6 +110,9 @@ class ApiRoute(HttpRequestHandler):
         log.info("%s %s %d", request.method, request.path, response.status_code)
         set_correlation_id(None)
         return response
+
+    def write_limiter(self) -> WriteLimiter:
+        return next(d for d in self.container.dependencies if isinstance(d, WriteLimiter))
 
     def response_from_result(self, result: Any) -> Response:
         if isinstance(result, Response):

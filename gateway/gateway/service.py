@@ -1,14 +1,18 @@
 """The gateway's routes: authenticate, validate, call a service with a deadline, answer."""
 from __future__ import annotations
 
+import time
+
 import eventlet
 from nameko.dependency_providers import Config
+from nameko.timer import timer
 from wijkwijzer import pages, taxonomy
 from wijkwijzer.config import RPC_TIMEOUT
 from wijkwijzer.config import get as config_value
 from wijkwijzer.logs import CorrelationId
+from wijkwijzer.mongo import MongoDatabase
 
-from . import auth, models
+from . import auth, limits, models
 from .http import json_body, json_response, route
 from .problems import from_exception
 from .rpc import call, service_proxy
@@ -27,11 +31,17 @@ class GatewayService:
     correlation_id = CorrelationId()
     config = Config()
     caller = auth.Authenticator()
+    db = MongoDatabase(limits.INDEXES)   # the gateway's only state: rate-limit counters
+    write_limits = limits.WriteLimiter()
 
     # -- helpers (not entrypoints) --------------------------------------------------------------
 
     def _timeout(self) -> float:
         return float(config_value(self.config, RPC_TIMEOUT))
+
+    @timer(interval=60)
+    def forget_old_rate_limit_windows(self):
+        self.write_limits.sweep(time.time())
 
     # -- health ---------------------------------------------------------------------------------
 

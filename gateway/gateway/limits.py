@@ -1,0 +1,78 @@
+"""Rate limits on writes, per caller, holding across gateway replicas.
+
+Every write request (POST, PUT, PATCH, DELETE) is counted for its caller: the
+token's `sub` when it carries a valid token, else the client address. The
+counts live in the gateway's own small collection, the only state it owns, so
+all replicas share them. A hit is an insert and the count a `count_documents`:
+inserts are atomic on MongoDB and FerretDB alike, while FerretDB can lose
+concurrent `$inc`s (see docs/development.md); racing requests can only see a
+higher count, never a lower one. Old windows are deleted by a timer (no TTL
+indexes in our MongoDB subset).
+"""
+from __future__ import annotations
+
+import math
+import time
+
+from nameko.extensions import DependencyProvider
+from pymongo.database import Database
+from werkzeug.wrappers import Request
+from wijkwijzer.mongo import MongoDatabase
+
+from . import auth
+from .problems import Problem
+
+COLLECTION = "rate_limit_hits"
+INDEXES = {COLLECTION: [([("key", 1), ("window", 1)], {}), ([("window", 1)], {})]}
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class WriteLimits:
+    def __init__(self, db: Database, limit: int, window_s: int):
+        self.collection = db[COLLECTION]
+        self.limit, self.window_s = limit, window_s
+
+    def hit(self, key: str, now: float) -> float | None:
+        """Count one write of `key`; the seconds to wait when it is over the limit."""
+        window = int(now // self.window_s)
+        self.collection.insert_one({"key": key, "window": window})
+        if self.collection.count_documents({"key": key, "window": window}) > self.limit:
+            return (window + 1) * self.window_s - now
+        return None
+
+    def sweep(self, now: float) -> int:
+        """Forget windows that ended; safe in every replica at once."""
+        current = int(now // self.window_s)
+        return self.collection.delete_many({"window": {"$lt": current}}).deleted_count
+
+
+class WriteLimiter(DependencyProvider):
+    """Config: RATE_LIMIT_WRITES per RATE_LIMIT_WINDOW_S seconds (default 60 per 60)."""
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.limit = int(config.get("RATE_LIMIT_WRITES", 60))
+        self.window_s = int(config.get("RATE_LIMIT_WINDOW_S", 60))
+        self.secret = config.get("JWT_SECRET") or ""
+        self.database = next(d for d in self.container.dependencies if isinstance(d, MongoDatabase))
+
+    def limits(self) -> WriteLimits:
+        return WriteLimits(self.database.get_dependency(None), self.limit, self.window_s)
+
+    def check(self, request: Request) -> None:
+        """Raise a 429 problem when this write is one too many."""
+        if request.method not in WRITES:
+            return
+        try:
+            caller = auth.principal(request.headers.get("Authorization"), self.secret)
+        except Problem:  # a bad token is refused by the route; count it by address
+            caller = None
+        key = f"sub:{caller.sub}" if caller else f"addr:{request.remote_addr}"
+        wait = self.limits().hit(key, time.time())
+        if wait is not None:
+            raise Problem(429, "Too many requests",
+                          f"at most {self.limit} writes per {self.window_s}s; try again later",
+                          headers={"Retry-After": str(max(1, math.ceil(wait)))})
+
+    def get_dependency(self, worker_ctx) -> WriteLimits:
+        return self.limits()

@@ -1,5 +1,13 @@
-"""Who is calling: bearer JWTs (HS256 with JWT_SECRET), checked with PyJWT."""
+"""Who is calling: bearer JWTs checked with PyJWT.
+
+Two ways to trust a token (config): HS256 with JWT_SECRET (local runs, tests), or
+RS256 with the identity provider's keys from JWT_JWKS_URL, fetched and cached by
+PyJWKClient, which fetches again when a token names a key id (`kid`) it does not
+know yet, so the provider can rotate keys. Claims: `sub`, `name`, `email`, `roles`.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import jwt
 from nameko.extensions import DependencyProvider
@@ -18,11 +26,25 @@ class Principal(BaseModel):
         return role in self.roles
 
 
-def principal(authorization: str | None, secret: str) -> Principal | None:
+@dataclass
+class Verifier:
+    secret: str = ""
+    jwks: jwt.PyJWKClient | None = None
+
+    def claims(self, token: str) -> dict:
+        """The token's claims; raises jwt.PyJWTError for any token we must not trust
+        (expired, not yet valid, wrongly signed, `alg=none`, missing `exp` or `sub`)."""
+        options = {"require": ["exp", "sub"]}
+        if self.jwks is not None:
+            key = self.jwks.get_signing_key_from_jwt(token).key
+            return jwt.decode(token, key, algorithms=["RS256"], options=options)
+        return jwt.decode(token, self.secret, algorithms=["HS256"], options=options)
+
+
+def principal(authorization: str | None, verifier: Verifier) -> Principal | None:
     """The caller of a request, or None when it carries no token.
 
-    A token that is present but expired, not yet valid, wrongly signed or
-    unsigned (`alg=none`) is a 401, never an anonymous call.
+    A token that is present but not trusted is a 401, never an anonymous call.
     """
     if not authorization:
         return None
@@ -30,9 +52,7 @@ def principal(authorization: str | None, secret: str) -> Principal | None:
     if scheme.lower() != "bearer" or not token:
         raise unauthorised("use an Authorization: Bearer <token> header")
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"],
-                            options={"require": ["exp", "sub"]})
-        return Principal.model_validate(claims, strict=False)
+        return Principal.model_validate(verifier.claims(token), strict=False)
     except (jwt.PyJWTError, ValidationError) as exc:
         raise unauthorised(f"invalid token: {exc}") from None
 
@@ -50,12 +70,20 @@ def unauthorised(detail: str) -> Problem:
 
 
 class Authenticator(DependencyProvider):
-    """Injects `caller(request) -> Principal | None`; refuses to start without a secret."""
+    """Injects `caller(request) -> Principal | None`; refuses to start with no way to check tokens."""
 
     def setup(self) -> None:
-        self.secret = self.container.config.get("JWT_SECRET") or ""
-        if not self.secret:
-            raise RuntimeError("JWT_SECRET is not set: the gateway will not accept unsigned callers")
+        config = self.container.config
+        jwks_url, secret = config.get("JWT_JWKS_URL") or "", config.get("JWT_SECRET") or ""
+        if jwks_url:
+            # an unknown kid refetches the key set, at most once per cooldown (no hammering the provider)
+            cooldown = float(config.get("JWT_JWKS_COOLDOWN_S") or 30)
+            self.verifier = Verifier(jwks=jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5,
+                                                          cooldown_duration=cooldown))
+        elif secret:
+            self.verifier = Verifier(secret=secret)
+        else:
+            raise RuntimeError("set JWT_SECRET or JWT_JWKS_URL: the gateway will not accept unchecked callers")
 
     def get_dependency(self, worker_ctx):
-        return lambda request: principal(request.headers.get("Authorization"), self.secret)
+        return lambda request: principal(request.headers.get("Authorization"), self.verifier)

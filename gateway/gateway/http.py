@@ -21,6 +21,7 @@ from nameko.web.server import WebServer, WsgiApp
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
+from wijkwijzer.errors import EXPECTED
 from wijkwijzer.logs import CONTEXT_KEY, set_correlation_id
 
 from .limits import WriteLimiter
@@ -90,6 +91,11 @@ class ApiServer(WebServer):
 
 class ApiRoute(HttpRequestHandler):
     server = ApiServer()
+
+    def __init__(self, method: str, url: str, **kwargs):
+        # client mistakes and service answers are expected: logged as warnings, not errors
+        kwargs.setdefault("expected_exceptions", (Problem, *EXPECTED))
+        super().__init__(method, url, **kwargs)
 
     def handle_request(self, request: Request) -> Response:
         request.shallow = False

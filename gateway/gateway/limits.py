@@ -53,7 +53,8 @@ class WriteLimiter(DependencyProvider):
         config = self.container.config
         self.limit = int(config.get("RATE_LIMIT_WRITES", 60))
         self.window_s = int(config.get("RATE_LIMIT_WINDOW_S", 60))
-        self.secret = config.get("JWT_SECRET") or ""
+        self.authenticator = next(d for d in self.container.dependencies
+                                  if isinstance(d, auth.Authenticator))
         self.database = next(d for d in self.container.dependencies if isinstance(d, MongoDatabase))
 
     def limits(self) -> WriteLimits:
@@ -64,7 +65,7 @@ class WriteLimiter(DependencyProvider):
         if request.method not in WRITES:
             return
         try:
-            caller = auth.principal(request.headers.get("Authorization"), self.secret)
+            caller = auth.principal(request.headers.get("Authorization"), self.authenticator.verifier)
         except Problem:  # a bad token is refused by the route; count it by address
             caller = None
         key = f"sub:{caller.sub}" if caller else f"addr:{request.remote_addr}"

@@ -57,13 +57,6 @@ def principal(authorization: str | None, verifier: Verifier) -> Principal | None
         raise unauthorised(f"invalid token: {exc}") from None
 
 
-def require(caller: Principal | None, role: str) -> Principal:
-    if caller is None:
-        raise unauthorised("this route needs a signed-in user")
-    if not caller.has(role):
-        raise Problem(403, "Forbidden", f"this route needs the {role} role")
-    return caller
-
 
 def unauthorised(detail: str) -> Problem:
     return Problem(401, "Unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})

@@ -24,8 +24,10 @@ from werkzeug.wrappers import Request, Response
 from wijkwijzer.errors import EXPECTED
 from wijkwijzer.logs import CONTEXT_KEY, set_correlation_id
 
+from .auth import Authenticator, principal, unauthorised
 from .limits import WriteLimiter
 from .problems import Problem, from_exception, validation_problem
+from .routes import ROUTES, allows
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +94,20 @@ class ApiServer(WebServer):
 class ApiRoute(HttpRequestHandler):
     server = ApiServer()
 
-    def __init__(self, method: str, url: str, **kwargs):
+    def __init__(self, name: str, **kwargs):
+        self.route = ROUTES[name]
         # client mistakes and service answers are expected: logged as warnings, not errors
         kwargs.setdefault("expected_exceptions", (Problem, *EXPECTED))
-        super().__init__(method, url, **kwargs)
+        super().__init__(self.route.method, self.route.path, **kwargs)
+
+    def authorise(self, request: Request) -> None:
+        """Who calls (`request.caller`, None when anonymous) and whether the route table lets them."""
+        authenticator = next(d for d in self.container.dependencies if isinstance(d, Authenticator))
+        request.caller = principal(request.headers.get("Authorization"), authenticator.verifier)
+        if not allows(self.route, request.caller and request.caller.roles):
+            if request.caller is None:
+                raise unauthorised("this route needs a signed-in user")
+            raise Problem(403, "Forbidden", f"this route needs one of the roles {sorted(self.route.roles)}")
 
     def handle_request(self, request: Request) -> Response:
         request.shallow = False
@@ -104,6 +116,7 @@ class ApiRoute(HttpRequestHandler):
         set_correlation_id(request_id)  # this greenlet serves the request: its log lines carry the id
         try:
             self.write_limiter().check(request)
+            self.authorise(request)
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
             event = Event()

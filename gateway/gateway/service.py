@@ -6,19 +6,20 @@ import time
 import eventlet
 from nameko.dependency_providers import Config
 from nameko.timer import timer
+from werkzeug.wrappers import Response
 from wijkwijzer import pages, taxonomy
 from wijkwijzer.config import RPC_TIMEOUT
 from wijkwijzer.config import get as config_value
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
 
-from . import auth, limits, models
+from . import auth, limits, models, openapi
 from .http import json_body, json_response, route
 from .problems import from_exception
+from .routes import API
 from .rpc import call, service_proxy
 
 SERVICES = ("publications", "events", "helpdesk", "notifications")
-API = "/api/v1"
 
 
 class GatewayService:
@@ -30,7 +31,7 @@ class GatewayService:
     notifications = service_proxy("notifications")
     correlation_id = CorrelationId()
     config = Config()
-    caller = auth.Authenticator()
+    authenticator = auth.Authenticator()
     db = MongoDatabase(limits.INDEXES)   # the gateway's only state: rate-limit counters
     write_limits = limits.WriteLimiter()
 
@@ -45,11 +46,11 @@ class GatewayService:
 
     # -- health ---------------------------------------------------------------------------------
 
-    @route("GET", "/healthz")
+    @route("healthz")
     def healthz(self, request):
         return {"status": "ok"}
 
-    @route("GET", "/readyz")
+    @route("readyz")
     def readyz(self, request):
         """Ready when every service answers its ping within READY_TIMEOUT seconds."""
         timeout = float(self.config.get("READY_TIMEOUT", 2))
@@ -66,36 +67,46 @@ class GatewayService:
         ready = all(state == "ok" for state in services.values())
         return (200 if ready else 503), {"status": "ready" if ready else "not ready", "services": services}
 
+    # -- documentation --------------------------------------------------------------------------
+
+    @route("openapi")
+    def openapi(self, request):
+        return openapi.document()
+
+    @route("docs")
+    def docs(self, request):
+        return Response(openapi.DOCS_PAGE, content_type="text/html; charset=utf-8")
+
     # -- reference data -------------------------------------------------------------------------
 
-    @route("GET", f"{API}/taxonomy")
+    @route("get_taxonomy")
     def get_taxonomy(self, request):
         return taxonomy.load().model_dump(mode="json")
 
     # -- publications ---------------------------------------------------------------------------
 
-    @route("POST", f"{API}/publications")
+    @route("create_publication")
     def create_publication(self, request):
-        author = auth.require(self.caller(request), "member")
+        author = request.caller
         draft = json_body(request, models.PublicationDraft)
         created = call(self.publications.create_draft, draft.model_dump(), author.model_dump(),
                        request.headers.get("Idempotency-Key"), timeout=self._timeout())
         return json_response(created, 201, {"Location": f"{API}/publications/{created['id']}"})
 
-    @route("GET", f"{API}/publications/<id_or_slug>")
+    @route("get_publication")
     def get_publication(self, request, id_or_slug):
-        viewer = self.caller(request)
+        viewer = request.caller
         return call(self.publications.get, id_or_slug, viewer and viewer.model_dump(),
                     timeout=self._timeout())
 
-    @route("POST", f"{API}/publications/<publication_id>/submit")
+    @route("submit_publication")
     def submit_publication(self, request, publication_id):
-        author = auth.require(self.caller(request), "member")
+        author = request.caller
         return call(self.publications.submit, publication_id, author.model_dump(), timeout=self._timeout())
 
     # -- activities -----------------------------------------------------------------------------
 
-    @route("GET", f"{API}/activities")
+    @route("list_activities")
     def list_activities(self, request):
         limit = pages.limit_of(request.args.get("limit", str(pages.DEFAULT_LIMIT)))
         return call(self.events.upcoming, limit, request.args.get("cursor"), timeout=self._timeout())

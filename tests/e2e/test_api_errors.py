@@ -1,4 +1,6 @@
 """Bad input gets a clear problem+json 4xx and changes nothing."""
+from datetime import timedelta
+
 import pymongo
 import pytest
 import requests
@@ -51,9 +53,9 @@ def test_tokens_are_checked(platform):
     forged = mint("not-the-secret-but-just-as-long-as-the-real-one", "mallory", None, None, ["member"])
     problem(requests.post(platform.base_url + URL, json=DRAFT,
                           headers={"Authorization": f"Bearer {forged}"}, timeout=10), 401)
-    no_role = mint(JWT_SECRET, "dave", None, None, [])
+    expired = mint(JWT_SECRET, "dave", None, None, ["member"], timedelta(seconds=-10))
     problem(requests.post(platform.base_url + URL, json=DRAFT,
-                          headers={"Authorization": f"Bearer {no_role}"}, timeout=10), 403)
+                          headers={"Authorization": f"Bearer {expired}"}, timeout=10), 401)
 
 
 def test_unknown_things_are_404_and_nothing_was_stored(platform, token):

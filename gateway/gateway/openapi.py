@@ -1,0 +1,117 @@
+"""The OpenAPI 3.1 document of the API, generated from the route table and request models,
+and a page that renders it without anything from the internet."""
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from .routes import ROUTES, Route
+
+_PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+
+PROBLEM = {
+    "type": "object",
+    "description": "RFC 9457 problem details",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
+            "field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+}
+
+_ERRORS = {
+    "400": "Malformed JSON", "401": "No or bad token", "403": "Role not allowed", "404": "Unknown id or path",
+    "409": "Illegal state change", "413": "Body over 1 MiB", "415": "Not application/json",
+    "422": "Invalid fields", "429": "Rate limited (see Retry-After)", "503": "A service or the broker unavailable",
+    "504": "A service did not answer in time",
+}
+
+
+def _operation(name: str, route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
+    path_params = _PARAM.findall(route.path)
+    parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in path_params]
+    parameters += [{"name": q, "in": "query", "required": False, "description": d, "schema": {"type": "string"}}
+                   for q, d in route.query.items()]
+    parameters.append({"name": "X-Request-ID", "in": "header", "required": False, "schema": {"type": "string"},
+                       "description": "correlation id; created when absent and returned on the response"})
+    operation: dict[str, Any] = {
+        "operationId": name, "summary": route.summary, "tags": [route.tag], "parameters": parameters,
+        "responses": {str(route.status): {"description": "OK", "content": {
+            "application/json": {"schema": {"type": "object"}}}}},
+    }
+    if route.roles:
+        operation["security"] = [{"bearer": []}]
+        operation["description"] = f"Roles: {', '.join(sorted(route.roles))} (an admin may call it too)."
+    if route.body is not None:
+        schema = route.body.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[route.body.__name__] = schema
+        operation["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/{route.body.__name__}"}}}}
+    errors = {"404", "429", "503", "504"} if route.method == "GET" else set(_ERRORS)
+    if route.roles:
+        errors |= {"401", "403"}
+    for status in sorted(errors):
+        operation["responses"][status] = {"description": _ERRORS[status], "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    return operation
+
+
+@cache
+def document() -> dict[str, Any]:
+    schemas: dict[str, Any] = {"Problem": PROBLEM}
+    paths: dict[str, Any] = {}
+    for name, route in ROUTES.items():
+        path = _PARAM.sub(r"{\1}", route.path)
+        paths.setdefault(path, {})[route.method.lower()] = _operation(name, route, schemas)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "WijkWijzer API", "version": "1",
+                 "description": "The HTTP API of the WijkWijzer platform (shared/spec/api.md)."},
+        "paths": paths,
+        "components": {"schemas": schemas, "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+    }
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>WijkWijzer API</title>
+<style>
+body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+h2{border-bottom:1px solid #ccc;margin-top:2rem} .op{margin:1rem 0;padding:.5rem 1rem;background:#f6f6f6}
+.m{font-weight:bold;display:inline-block;min-width:4rem} code,pre{font-size:13px} pre{overflow:auto}
+</style></head>
+<body><h1>WijkWijzer API</h1><p>Generated from <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>
+<div id="api">Loading…</div>
+<script>
+fetch("/api/v1/openapi.json").then(r => r.json()).then(doc => {
+  const root = document.getElementById("api"); root.textContent = "";
+  const byTag = {};
+  for (const [path, ops] of Object.entries(doc.paths))
+    for (const [method, op] of Object.entries(ops)) (byTag[op.tags[0]] ||= []).push([method, path, op]);
+  for (const [tag, ops] of Object.entries(byTag)) {
+    const h = document.createElement("h2"); h.textContent = tag; root.append(h);
+    for (const [method, path, op] of ops) {
+      const div = document.createElement("div"); div.className = "op";
+      const head = document.createElement("div");
+      const m = document.createElement("span"); m.className = "m"; m.textContent = method.toUpperCase();
+      const p = document.createElement("code"); p.textContent = path;
+      head.append(m, p); div.append(head);
+      const s = document.createElement("p"); s.textContent = op.summary + (op.description ? " " + op.description : "");
+      div.append(s);
+      const ref = op.requestBody && op.requestBody.content["application/json"].schema.$ref;
+      if (ref) {
+        const pre = document.createElement("pre");
+        pre.textContent = JSON.stringify(doc.components.schemas[ref.split("/").pop()], null, 2);
+        div.append(pre);
+      }
+      const r = document.createElement("p"); r.textContent = "Responses: " + Object.keys(op.responses).join(", ");
+      div.append(r); root.append(div);
+    }
+  }
+});
+</script></body></html>
+"""

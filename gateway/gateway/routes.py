@@ -1,0 +1,65 @@
+"""Every route of the HTTP API, who may call it, and what it takes: one readable table.
+
+The gateway enforces the roles here before any service is called; rules about
+ownership (the author of a draft, the organiser of an activity) are the
+services' to decide. The OpenAPI document is generated from this table and the
+request models, so it cannot drift from what the gateway does.
+
+Roles come from the token's `roles` claim. Every signed-in caller is a member;
+an admin may call every route that needs a role.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from . import models
+
+ANYONE = frozenset()   # anonymous callers included
+MEMBER = frozenset({"member"})
+ADMIN = "admin"
+ROLES = ("member", "wijkwijze", "editor", "organiser", "admin", "partner")
+
+API = "/api/v1"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str                         # werkzeug rule syntax: /publications/<id>
+    roles: frozenset[str]             # ANYONE, or any one of these roles
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    status: int = 200                 # on success
+    query: dict[str, str] = field(default_factory=dict)   # name -> description
+
+
+ROUTES: dict[str, Route] = {
+    "healthz": Route("GET", "/healthz", ANYONE, "The process is up", "health"),
+    "readyz": Route("GET", "/readyz", ANYONE, "The broker and every service answer", "health"),
+    "openapi": Route("GET", f"{API}/openapi.json", ANYONE, "This API as an OpenAPI 3.1 document", "docs"),
+    "docs": Route("GET", "/api/docs", ANYONE, "This API as a readable page", "docs"),
+    "get_taxonomy": Route("GET", f"{API}/taxonomy", ANYONE,
+                          "Topics, focus areas, organisations, audiences and kinds", "reference data"),
+    "create_publication": Route("POST", f"{API}/publications", MEMBER, "Create a draft publication",
+                                "publications", body=models.PublicationDraft, status=201),
+    "get_publication": Route("GET", f"{API}/publications/<id_or_slug>", ANYONE,
+                             "A publication: anyone when published; its author and editors otherwise",
+                             "publications"),
+    "submit_publication": Route("POST", f"{API}/publications/<publication_id>/submit", MEMBER,
+                                "Submit a draft for review (its author only)", "publications"),
+    "list_activities": Route("GET", f"{API}/activities", ANYONE, "Upcoming activities, soonest first",
+                             "activities", query={"limit": "page size, 1..100 (default 20)",
+                                                  "cursor": "next_cursor of the previous page"}),
+}
+
+
+def allows(route: Route, roles: list[str] | None) -> bool:
+    """May a caller with these roles (None: anonymous) call the route?"""
+    if route.roles == ANYONE:
+        return True
+    if roles is None:
+        return False
+    return route.roles == MEMBER or ADMIN in roles or bool(route.roles & set(roles))

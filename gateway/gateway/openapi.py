@@ -33,14 +33,15 @@ _ERRORS = {
 def _operation(name: str, route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
     path_params = _PARAM.findall(route.path)
     parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in path_params]
-    parameters += [{"name": q, "in": "query", "required": False, "description": d, "schema": {"type": "string"}}
-                   for q, d in route.query.items()]
+    parameters += [{"name": q, "in": "query", "required": False, "schema": schema}
+                   for q, schema in route.query.items()]
     parameters.append({"name": "X-Request-ID", "in": "header", "required": False, "schema": {"type": "string"},
                        "description": "correlation id; created when absent and returned on the response"})
     operation: dict[str, Any] = {
         "operationId": name, "summary": route.summary, "tags": [route.tag], "parameters": parameters,
         "responses": {str(route.status): {"description": "OK", "content": {
-            "application/json": {"schema": {"type": "object"}}}}},
+            route.content_type: {"schema": {"type": "string"} if route.content_type == "text/html"
+                                 else {"type": "object"}}}}},
     }
     if route.roles:
         operation["security"] = [{"bearer": []}]
@@ -51,10 +52,8 @@ def _operation(name: str, route: Route, schemas: dict[str, Any]) -> dict[str, An
         schemas[route.body.__name__] = schema
         operation["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": {"$ref": f"#/components/schemas/{route.body.__name__}"}}}}
-    errors = {"404", "429", "503", "504"} if route.method == "GET" else set(_ERRORS)
-    if route.roles:
-        errors |= {"401", "403"}
-    for status in sorted(errors):
+    # any route can meet any of them: a bad token is a 401 even where anyone may call
+    for status in sorted(_ERRORS):
         operation["responses"][status] = {"description": _ERRORS[status], "content": {
             "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     return operation

@@ -72,7 +72,8 @@ def from_exception(exc: Exception) -> Problem:
     if isinstance(exc, UnknownService):
         return unavailable(f"the {exc.args[0] if exc.args else ''} service".replace("  ", " "))
     if isinstance(exc, HTTPException):
-        return Problem(exc.code or 400, exc.name, exc.description)
+        allow = dict(exc.get_headers()).get("Allow")   # a 405 says which methods would do
+        return Problem(exc.code or 400, exc.name, exc.description, headers={"Allow": allow} if allow else None)
     if isinstance(exc, RemoteError):
         log.error("service failed: %s", exc)
     else:

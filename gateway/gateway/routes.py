@@ -33,14 +33,16 @@ class Route:
     tag: str
     body: type[BaseModel] | None = None
     status: int = 200                 # on success
-    query: dict[str, str] = field(default_factory=dict)   # name -> description
+    query: dict[str, dict] = field(default_factory=dict)  # name -> JSON Schema (with a description)
+    content_type: str = "application/json"
 
 
 ROUTES: dict[str, Route] = {
     "healthz": Route("GET", "/healthz", ANYONE, "The process is up", "health"),
     "readyz": Route("GET", "/readyz", ANYONE, "The broker and every service answer", "health"),
     "openapi": Route("GET", f"{API}/openapi.json", ANYONE, "This API as an OpenAPI 3.1 document", "docs"),
-    "docs": Route("GET", "/api/docs", ANYONE, "This API as a readable page", "docs"),
+    "docs": Route("GET", "/api/docs", ANYONE, "This API as a readable page", "docs",
+                  content_type="text/html"),
     "get_taxonomy": Route("GET", f"{API}/taxonomy", ANYONE,
                           "Topics, focus areas, organisations, audiences and kinds", "reference data"),
     "create_publication": Route("POST", f"{API}/publications", MEMBER, "Create a draft publication",
@@ -51,8 +53,12 @@ ROUTES: dict[str, Route] = {
     "submit_publication": Route("POST", f"{API}/publications/<publication_id>/submit", MEMBER,
                                 "Submit a draft for review (its author only)", "publications"),
     "list_activities": Route("GET", f"{API}/activities", ANYONE, "Upcoming activities, soonest first",
-                             "activities", query={"limit": "page size, 1..100 (default 20)",
-                                                  "cursor": "next_cursor of the previous page"}),
+                             "activities", query={
+                                 "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20,
+                                           "description": "page size"},
+                                 "cursor": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,512}$",
+                                            "description": "next_cursor of the previous page (opaque)"},
+                             }),
 }
 
 

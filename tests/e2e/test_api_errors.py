@@ -45,7 +45,7 @@ def test_invalid_fields_are_named(platform, token):
     assert {e["field"] for e in body["errors"]} == {"title", "extra"}
     unknown = problem(requests.post(platform.base_url + URL, json={**DRAFT, "topics": ["geen-onderwerp"]},
                                     headers=token, timeout=10), 422)
-    assert unknown["errors"][0]["field"] == "topics"
+    assert unknown["errors"][0]["field"].startswith("topics")
 
 
 def test_tokens_are_checked(platform):

@@ -37,7 +37,7 @@ def encode(position: dict[str, Any]) -> str:
 
 def decode(cursor: str | None, keys: Iterable[str]) -> dict[str, Any] | None:
     """The position a cursor holds (with exactly `keys`), None for the first page."""
-    if cursor is None or cursor == "":
+    if cursor is None:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)

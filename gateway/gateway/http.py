@@ -152,8 +152,14 @@ def json_body(request: Request, model: type[BaseModel]) -> BaseModel:
     """The request body validated by `model`: 415, 400 or 422 when it is not acceptable."""
     if request.mimetype != "application/json":
         raise Problem(415, "Unsupported media type", "send the body as application/json")
+    # read at most one byte past the limit: a chunked body has no Content-Length to refuse
+    # early, and werkzeug's stream reads it as empty, so take the server's (dechunking) input
+    stream = request.stream if request.content_length is not None else request.environ["wsgi.input"]
+    raw = stream.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        raise Problem(413, "Payload too large", f"the body may be at most {MAX_BODY_BYTES} bytes")
     try:
-        data = json.loads(request.get_data(cache=False))
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, "Malformed JSON", f"the body is not valid JSON: {exc}") from None
     except RecursionError:

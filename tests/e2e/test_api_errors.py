@@ -1,4 +1,5 @@
 """Bad input gets a clear problem+json 4xx and changes nothing."""
+import json
 from datetime import timedelta
 
 import pymongo
@@ -76,6 +77,20 @@ def test_unknown_things_are_404_and_nothing_was_stored(platform, token):
 ])
 def test_operator_injection_and_deep_nesting_never_reach_a_service(platform, token, body):
     problem(requests.post(platform.base_url + URL, json=body, headers=token, timeout=10), 422)
+    db = pymongo.MongoClient(platform.infra["MONGODB_URI"])[platform.database("publications")]
+    assert db.publications.count_documents({"author.sub": "carla"}) == 0
+
+
+def test_a_chunked_body_over_the_limit_is_refused(platform, token):
+    def chunks():
+        for _ in range(20):
+            yield b"x" * 65536   # 1.25 MiB in all, sent without a Content-Length
+    problem(requests.post(platform.base_url + URL, data=chunks(), timeout=10,
+                          headers={**token, "Content-Type": "application/json"}), 413)
+    small = requests.post(platform.base_url + URL, data=iter([json.dumps(DRAFT).encode()]), timeout=10,
+                          headers={"Authorization": f"Bearer {mint(JWT_SECRET, 'erik', roles=['member'])}",
+                                   "Content-Type": "application/json"})
+    assert small.status_code == 201, small.text   # chunked bodies within the limit are fine
 
 
 def test_bodies_nested_beyond_the_parser_and_nul_bytes_are_4xx(platform, token):

@@ -1,5 +1,6 @@
 import json
 
+import jwt
 import pytest
 from gateway.problems import Problem, from_exception
 from gateway.tokens import mint
@@ -39,7 +40,10 @@ def test_tokens_signed_with_another_secret_or_unsigned_are_refused():
     verifier = auth.Verifier(secret=SECRET)
     assert auth.principal(f"Bearer {mint(SECRET, 'anna', roles=['member'])}", verifier).sub == "anna"
     assert auth.principal(None, verifier) is None
+    no_exp = jwt.encode({"sub": "anna"}, SECRET, algorithm="HS256")
+    no_sub = jwt.encode({"exp": 9999999999}, SECRET, algorithm="HS256")
     for header in (f"Bearer {mint('x' * 40, 'anna')}", "Bearer not.a.token", "Basic abc",
+                   f"Bearer {no_exp}", f"Bearer {no_sub}",
                    "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIiwiZXhwIjo5OTk5OTk5OTk5fQ."):
         with pytest.raises(Problem) as refused:
             auth.principal(header, verifier)

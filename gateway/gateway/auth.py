@@ -63,14 +63,15 @@ def unauthorised(detail: str) -> Problem:
 
 
 class Authenticator(DependencyProvider):
-    """Injects `caller(request) -> Principal | None`; refuses to start with no way to check tokens."""
+    """Holds the token verifier the API routes use (and injects it); refuses to start with
+    no way to check tokens."""
 
     def setup(self) -> None:
         config = self.container.config
         jwks_url, secret = config.get("JWT_JWKS_URL") or "", config.get("JWT_SECRET") or ""
         if jwks_url:
             # an unknown kid refetches the key set, at most once per cooldown (no hammering the provider)
-            cooldown = float(config.get("JWT_JWKS_COOLDOWN_S") or 30)
+            cooldown = float(config.get("JWT_JWKS_COOLDOWN_S", 30))
             self.verifier = Verifier(jwks=jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5,
                                                           cooldown_duration=cooldown))
         elif secret:
@@ -78,5 +79,5 @@ class Authenticator(DependencyProvider):
         else:
             raise RuntimeError("set JWT_SECRET or JWT_JWKS_URL: the gateway will not accept unchecked callers")
 
-    def get_dependency(self, worker_ctx):
-        return lambda request: principal(request.headers.get("Authorization"), self.verifier)
+    def get_dependency(self, worker_ctx) -> Verifier:
+        return self.verifier

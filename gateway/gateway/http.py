@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 from wijkwijzer.errors import EXPECTED
+from wijkwijzer.extensions import sibling
 from wijkwijzer.logs import CONTEXT_KEY, set_correlation_id
 
 from .auth import Authenticator, principal, unauthorised
@@ -100,10 +101,22 @@ class ApiRoute(HttpRequestHandler):
         kwargs.setdefault("expected_exceptions", (Problem, *EXPECTED))
         super().__init__(self.route.method, self.route.path, **kwargs)
 
-    def authorise(self, request: Request) -> None:
-        """Who calls (`request.caller`, None when anonymous) and whether the route table lets them."""
-        authenticator = next(d for d in self.container.dependencies if isinstance(d, Authenticator))
-        request.caller = principal(request.headers.get("Authorization"), authenticator.verifier)
+    def setup(self) -> None:
+        super().setup()
+        self.authenticator = sibling(self.container, Authenticator, "the API routes")
+        self.write_limiter = sibling(self.container, WriteLimiter, "the API routes")
+
+    def admit(self, request: Request) -> None:
+        """Who calls (`request.caller`, None when anonymous), whether they have writes left,
+        and whether the route table lets them in. The token is checked once for both."""
+        try:
+            request.caller, refused = principal(request.headers.get("Authorization"),
+                                                self.authenticator.verifier), None
+        except Problem as bad_token:
+            request.caller, refused = None, bad_token
+        self.write_limiter.check(request, request.caller)  # bad tokens count too, by address
+        if refused is not None:
+            raise refused
         if not allows(self.route, request.caller and request.caller.roles):
             if request.caller is None:
                 raise unauthorised("this route needs a signed-in user")
@@ -115,8 +128,7 @@ class ApiRoute(HttpRequestHandler):
         request_id = context_data[CONTEXT_KEY]
         set_correlation_id(request_id)  # this greenlet serves the request: its log lines carry the id
         try:
-            self.write_limiter().check(request)
-            self.authorise(request)
+            self.admit(request)
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
             event = Event()
@@ -129,9 +141,6 @@ class ApiRoute(HttpRequestHandler):
         log.info("%s %s %d", request.method, request.path, response.status_code)
         set_correlation_id(None)
         return response
-
-    def write_limiter(self) -> WriteLimiter:
-        return next(d for d in self.container.dependencies if isinstance(d, WriteLimiter))
 
     def response_from_result(self, result: Any) -> Response:
         if isinstance(result, Response):

@@ -17,6 +17,7 @@ import time
 from nameko.extensions import DependencyProvider
 from pymongo.database import Database
 from werkzeug.wrappers import Request
+from wijkwijzer.extensions import sibling
 from wijkwijzer.mongo import MongoDatabase
 
 from . import auth
@@ -53,21 +54,16 @@ class WriteLimiter(DependencyProvider):
         config = self.container.config
         self.limit = int(config.get("RATE_LIMIT_WRITES", 60))
         self.window_s = int(config.get("RATE_LIMIT_WINDOW_S", 60))
-        self.authenticator = next(d for d in self.container.dependencies
-                                  if isinstance(d, auth.Authenticator))
-        self.database = next(d for d in self.container.dependencies if isinstance(d, MongoDatabase))
+        self.database = sibling(self.container, MongoDatabase, "WriteLimiter")
 
     def limits(self) -> WriteLimits:
         return WriteLimits(self.database.get_dependency(None), self.limit, self.window_s)
 
-    def check(self, request: Request) -> None:
-        """Raise a 429 problem when this write is one too many."""
+    def check(self, request: Request, caller: auth.Principal | None) -> None:
+        """Raise a 429 problem when this write is one too many. `caller` is None for
+        anonymous requests and for ones with a bad token: those count by address."""
         if request.method not in WRITES:
             return
-        try:
-            caller = auth.principal(request.headers.get("Authorization"), self.authenticator.verifier)
-        except Problem:  # a bad token is refused by the route; count it by address
-            caller = None
         key = f"sub:{caller.sub}" if caller else f"addr:{request.remote_addr}"
         wait = self.limits().hit(key, time.time())
         if wait is not None:

@@ -54,21 +54,23 @@ def unavailable(what: str) -> Problem:
                    headers={"Retry-After": "5"})
 
 
+_SERVICE_ERRORS = ((NotFound, 404, "Not found"), (Conflict, 409, "Conflict"),
+                   (Forbidden, 403, "Forbidden"), (Invalid, 422, "Invalid fields"))
+
+
 def from_exception(exc: Exception) -> Problem:
     """The one mapping from anything raised while handling a request to a problem."""
     if isinstance(exc, Problem):
         return exc
     if isinstance(exc, ValidationError):
         return validation_problem(exc)
-    if isinstance(exc, NotFound):
-        return Problem(404, "Not found", str(exc.args[0]) if exc.args else None)
-    if isinstance(exc, Conflict):
-        return Problem(409, "Conflict", str(exc.args[0]) if exc.args else None)
-    if isinstance(exc, Forbidden):
-        return Problem(403, "Forbidden", str(exc.args[0]) if exc.args else None)
-    if isinstance(exc, Invalid):
-        errors = exc.args[1] if len(exc.args) > 1 else []
-        return Problem(422, "Invalid fields", str(exc.args[0]) if exc.args else None, errors)
+    message = str(exc.args[0]) if exc.args else None   # the services' errors are safe to show
+    for kind, status, title in _SERVICE_ERRORS:
+        if isinstance(exc, kind):
+            errors = None
+            if isinstance(exc, Invalid):
+                errors = exc.args[1] if len(exc.args) > 1 else []
+            return Problem(status, title, message, errors)
     if isinstance(exc, UnknownService):
         return unavailable(f"the {exc.args[0] if exc.args else ''} service".replace("  ", " "))
     if isinstance(exc, HTTPException):

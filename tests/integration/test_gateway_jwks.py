@@ -56,7 +56,7 @@ def gateway(identity_provider, service_config):
     port = free_port()
     container = ServiceContainer(GatewayService, {
         **service_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "JWT_JWKS_URL": identity_provider[1],
-        "JWT_JWKS_COOLDOWN_S": 0.01})
+        "JWT_JWKS_COOLDOWN_S": 0})  # refetch at once: the test rotates within milliseconds
     container.start()
     yield f"http://127.0.0.1:{port}"
     container.stop()

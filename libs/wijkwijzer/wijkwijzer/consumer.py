@@ -42,6 +42,7 @@ from nameko.standalone.events import get_event_exchange
 
 from wijkwijzer import amqp, ledger
 from wijkwijzer import config as cfg
+from wijkwijzer.extensions import sibling
 from wijkwijzer.ledger import ProcessedEvents
 from wijkwijzer.mongo import MongoDatabase, ensure_indexes
 
@@ -61,11 +62,8 @@ class EventConsumer(EventHandler):
         self.retry_queue = amqp.retry_queue(self.queue.name)
         self.publisher = Publisher(self.amqp_uri, use_confirms=True, retry=True,
                                    retry_policy=_QUICK_RETRY)
-        self.database = next(
-            (d for d in self.container.dependencies if isinstance(d, MongoDatabase)), None)
-        if self.database is None:
-            raise TypeError(f"{self.consumer_name}: event_consumer needs a MongoDatabase "
-                            "dependency on the service for its processed-event ledger")
+        # the processed-event ledger lives in the service's own database
+        self.database = sibling(self.container, MongoDatabase, f"event_consumer {self.consumer_name}")
         self._in_flight: dict[str, Event] = {}  # event id -> set when its copy here is settled
 
     def declarations(self) -> list[Exchange | Queue]:

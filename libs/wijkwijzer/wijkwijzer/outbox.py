@@ -34,6 +34,7 @@ from pymongo.errors import DuplicateKeyError
 
 from wijkwijzer import config as cfg
 from wijkwijzer.cloudevents import CloudEvent
+from wijkwijzer.extensions import sibling
 from wijkwijzer.logs import CONTEXT_KEY
 from wijkwijzer.mongo import MongoDatabase
 
@@ -188,10 +189,7 @@ class Outbox(DependencyProvider):
         config = self.container.config
         self.publisher = EventPublisher(config[cfg.AMQP_URI], self.container.service_name, config)
         self.interval = float(cfg.get(config, cfg.OUTBOX_RELAY_INTERVAL))
-        self.database = next(
-            (d for d in self.container.dependencies if isinstance(d, MongoDatabase)), None)
-        if self.database is None:
-            raise TypeError(f"{self.container.service_name}: Outbox needs a MongoDatabase dependency")
+        self.database = sibling(self.container, MongoDatabase, "Outbox")
         self._relay_thread = None
 
     def start(self) -> None:

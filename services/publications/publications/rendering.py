@@ -1,0 +1,79 @@
+"""Markdown bodies of publications rendered to HTML that is safe to embed in a page.
+
+Publication bodies are written by platform members, so their HTML is untrusted. Rendering is two
+steps and the second one is never skipped: markdown-it-py turns Markdown into HTML, then nh3 (the
+ammonia sanitiser) keeps only a conservative allow-list of tags, attributes and URL schemes. The
+sanitiser is the security boundary; the Markdown renderer's own link validation is only a first
+filter, because raw HTML in Markdown passes through it untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+__all__ = ["body_html"]
+
+# CommonMark plus the two GFM extensions authors expect. Raw HTML stays enabled (the preset's
+# default): authors paste HTML from other tools, and with it disabled a pasted <script>alert(1)</script>
+# would be shown as literal text instead of being removed by the sanitiser below.
+_MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+# The page already renders the publication title as its only <h1>; a second one breaks the
+# document outline screen readers navigate by, so Markdown "# Kop" becomes an <h2>. Raw <h1> HTML
+# is not on the allow-list: nh3 drops the tag and keeps its text.
+_HEADING_RETAG = {"h1": "h2"}
+
+# markdown-it marks table column alignment as style="text-align:…"; style attributes are not
+# allowed (they enable UI redressing), so the alignment is carried over to the plain align attribute.
+_TEXT_ALIGN = re.compile(r"text-align:\s*(left|center|right)")
+
+# Built once: the Cleaner holds ammonia's compiled configuration, reused for every body.
+_SANITISER = nh3.Cleaner(
+    tags={
+        "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre",
+        "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td",
+    },
+    # Removed with everything inside them; merely stripping the tags would leave script source
+    # or CSS as visible text.
+    clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template"},
+    attributes={"a": {"href", "title"}, "img": {"src", "alt", "title"}},
+    # align restricted to its meaningful values instead of being allowed free-form.
+    tag_attribute_values={cell: {"align": {"left", "center", "right"}} for cell in ("th", "td")},
+    # Every other scheme (javascript:, data:, vbscript:, file:, …) is removed from href/src;
+    # ammonia parses the URL first, so case tricks and entity or whitespace encodings do not help.
+    # Relative URLs (links to other pages of the platform) pass through: they cannot change scheme.
+    url_schemes={"http", "https", "mailto"},
+    # nofollow and ugc: the links are user content and must not pass ranking; noopener keeps a
+    # linked page from reaching back into ours through window.opener.
+    link_rel="nofollow noopener ugc",
+    strip_comments=True,
+)
+
+
+def body_html(markdown: str) -> str:
+    """Render a publication body from Markdown to sanitised HTML ("" for an empty body)."""
+    tokens = _MARKDOWN.parse(markdown)
+    _adapt(tokens)
+    html = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
+    return _SANITISER.clean(html).strip()
+
+
+def _adapt(tokens: Sequence[Token]) -> None:
+    # Heading and table-cell tokens are block-level, so the top-level token stream holds them all.
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = _HEADING_RETAG.get(token.tag, token.tag)
+        elif token.type in ("th_open", "td_open"):
+            _style_align_to_attribute(token)
+
+
+def _style_align_to_attribute(token: Token) -> None:
+    style = token.attrs.pop("style", None)
+    match = _TEXT_ALIGN.search(str(style)) if style else None
+    if match:
+        token.attrs["align"] = match.group(1)

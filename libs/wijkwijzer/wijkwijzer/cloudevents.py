@@ -47,9 +47,12 @@ class CloudEvent(BaseModel, Generic[D]):
         return self.type.removeprefix(TYPE_PREFIX)
 
 
-def envelope(service: str, data: EventData, subject: str,
-             correlation_id: str | None = None, now: datetime | None = None) -> CloudEvent:
+def envelope(service: str, data: EventData, subject: str, correlation_id: str | None = None,
+             now: datetime | None = None, event_id: str | None = None) -> CloudEvent:
+    """The event for `data`. Give `event_id` when two replicas may raise the same event
+    (a timer): the same id lets consumers drop the second copy."""
     return CloudEvent[type(data)](
+        **({"id": event_id} if event_id else {}),
         source=f"/wijkwijzer/{service}",
         type=TYPE_PREFIX + data.event_type,
         time=(now or datetime.now(UTC)).astimezone(UTC),

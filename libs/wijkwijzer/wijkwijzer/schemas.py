@@ -24,7 +24,8 @@ def event_models(module_names: list[str]) -> list[type[EventData]]:
     for name in module_names:
         module = importlib.import_module(name)
         found += [obj for _, obj in inspect.getmembers(module, inspect.isclass)
-                  if issubclass(obj, EventData) and obj is not EventData and obj.__module__ == name]
+                  if issubclass(obj, EventData) and obj.__module__ == name
+                  and "event_type" in vars(obj)]  # shared bases of several events have none
     return sorted(found, key=lambda model: model.event_type)
 
 

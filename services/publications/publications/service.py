@@ -1,21 +1,36 @@
-"""nameko entrypoints of the publications service (the kennisbank)."""
+"""nameko entrypoints of the publications service (the kennisbank).
+
+Each entrypoint loads the publication, asks a rule in domain.py what changes, and
+has storage write the change and its events in one update; the outbox then
+publishes the events. `viewer` and `actor` are the caller's token claims
+(`sub`, `name`, `roles`) as the gateway passes them, None for anonymous readers.
+"""
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
 
-from wijkwijzer import ping
+from nameko.dependency_providers import Config
+from wijkwijzer import pages, ping
 from wijkwijzer.cloudevents import envelope
-from wijkwijzer.errors import EXPECTED, NotFound
+from wijkwijzer.consumer import event_consumer
+from wijkwijzer.errors import EXPECTED, Conflict, Forbidden, NotFound
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
 from wijkwijzer.outbox import Outbox
 from wijkwijzer.rpc import rpc
+from wijkwijzer.timers import configured_timer
 
-from . import domain, storage
-from .storage import Publications, public_view
+from . import domain, search, storage
+from .storage import Publications
+from .views import history_view, publication_view
 
 log = logging.getLogger(__name__)
+
+REVIEW_DUE_INTERVAL = "REVIEW_DUE_INTERVAL"        # seconds between review-date sweeps
+REVIEW_PERIOD_DAYS = "REVIEW_PERIOD_DAYS"          # default time from publication to review
+REVIEW_DUE_CLAIM_STALE_S = 300                     # a notice claim this old was left by a dead replica
+FLAG_ATTEMPTS = 5                                  # concurrent flags on one publication: retry the loser
 
 
 class PublicationsService:
@@ -24,6 +39,21 @@ class PublicationsService:
     db = MongoDatabase(storage.INDEXES)
     outbox = Outbox(storage.COLLECTION)
     correlation_id = CorrelationId()
+    config = Config()
+
+    def _review_period_days(self) -> int:
+        return int(self.config.get(REVIEW_PERIOD_DAYS, 730))
+
+    def _apply(self, publications: Publications, doc: dict, change: domain.Change,
+               event_id: str | None = None) -> dict:
+        events = [envelope(self.name, data, subject=doc["_id"], correlation_id=self.correlation_id,
+                           event_id=event_id) for data in change.events]
+        updated = publications.apply(doc, change, events)
+        if events:
+            self.outbox.send(storage.COLLECTION, doc["_id"], events)
+        for event in events:
+            log.info("publication %s: %s (event %s)", doc["_id"], event.routing_key, event.id)
+        return updated
 
     @rpc
     def ping(self) -> dict:
@@ -31,26 +61,107 @@ class PublicationsService:
 
     @rpc(expected_exceptions=EXPECTED)
     def create_draft(self, fields: dict, author: dict, idempotency_key: str | None = None) -> dict:
-        doc = Publications(self.db).insert(domain.new_draft(fields, author, datetime.now(UTC), idempotency_key))
-        log.info("draft %s created by %s", doc["_id"], author["sub"])
-        return public_view(doc)
+        doc, created = Publications(self.db).insert(
+            domain.new_draft(fields, author, datetime.now(UTC), idempotency_key))
+        if created:
+            log.info("draft %s created by %s", doc["_id"], author["sub"])
+        return publication_view(doc, domain.capacities(doc, author))
 
     @rpc(expected_exceptions=EXPECTED)
     def get(self, id_or_slug: str, viewer: dict | None = None) -> dict:
         doc = Publications(self.db).find(id_or_slug)
-        if not domain.may_view(doc, viewer):
-            raise NotFound(f"no publication {id_or_slug!r}")
-        return public_view(doc)
+        return publication_view(doc, domain.check_visible(doc, viewer))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def history(self, publication_id: str, viewer: dict) -> dict:
+        """Every transition (who, when, note): for its author and editors."""
+        doc = Publications(self.db).find(publication_id)
+        if not domain.capacities(doc, viewer):
+            if domain.may_view(doc, viewer):
+                raise Forbidden("only the author and editors see the history")
+            raise NotFound(f"no publication {publication_id!r}")
+        return history_view(doc)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def edit(self, publication_id: str, fields: dict, actor: dict) -> dict:
+        publications = Publications(self.db)
+        doc = publications.find(publication_id)
+        updated = self._apply(publications, doc, domain.edit(doc, fields, actor, datetime.now(UTC)))
+        return publication_view(updated, domain.capacities(updated, actor))
 
     @rpc(expected_exceptions=EXPECTED)
     def submit(self, publication_id: str, actor: dict) -> dict:
         publications = Publications(self.db)
         doc = publications.find(publication_id)
-        if not domain.may_view(doc, actor):
-            raise NotFound(f"no publication {publication_id!r}")
-        change, data = domain.submit(doc, actor, datetime.now(UTC))
-        event = envelope(self.name, data, subject=doc["_id"], correlation_id=self.correlation_id)
-        updated = publications.update(doc, change["set"], change["history"], [event])
-        self.outbox.send(storage.COLLECTION, doc["_id"], [event])
-        log.info("publication %s submitted for review (event %s)", doc["_id"], event.id)
-        return public_view(updated)
+        updated = self._apply(publications, doc, domain.submit(doc, actor, datetime.now(UTC)))
+        return publication_view(updated, domain.capacities(updated, actor))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def review(self, publication_id: str, decision: str, note: str | None, actor: dict) -> dict:
+        publications = Publications(self.db)
+        doc = publications.find(publication_id)
+        change = domain.review(doc, decision, note, actor, datetime.now(UTC), self._review_period_days())
+        updated = self._apply(publications, doc, change)
+        return publication_view(updated, domain.capacities(updated, actor))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def withdraw(self, publication_id: str, note: str | None, actor: dict) -> dict:
+        publications = Publications(self.db)
+        doc = publications.find(publication_id)
+        updated = self._apply(publications, doc, domain.withdraw(doc, actor, note, datetime.now(UTC)))
+        return publication_view(updated, domain.capacities(updated, actor))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def flag(self, publication_id: str, reason: str, reporter: dict) -> dict:
+        """A reader's flag. `reporter`: the claims of a signed-in reader, or {"address": ...}
+        for an anonymous one. Readers flag at the same moment: the loser of the version check
+        reads again and retries, so no flag is lost."""
+        publications = Publications(self.db)
+        for attempt in range(FLAG_ATTEMPTS):
+            doc = publications.find(publication_id)
+            change, flag = domain.flag(doc, reason, reporter, datetime.now(UTC))
+            try:
+                updated = self._apply(publications, doc, change)
+            except Conflict:
+                if attempt == FLAG_ATTEMPTS - 1:
+                    raise
+                continue
+            return {"id": flag["id"], "publication_id": updated["_id"], "reason": flag["reason"],
+                    "status": flag["status"], "open_flags": updated["open_flags"], "hidden": updated["hidden"]}
+        raise AssertionError("unreachable")
+
+    @rpc(expected_exceptions=EXPECTED)
+    def search(self, params: dict, viewer: dict | None = None) -> dict:
+        """Full-text search with filters and facets (see search.py); the helpdesk asks it
+        with `match="any"` for publications related to a question."""
+        return search.search(Publications(self.db), params, viewer)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def review_queue(self, reasons: list[str] | None = None, organisations: list[str] | None = None,
+                     limit: int = pages.DEFAULT_LIMIT, cursor: str | None = None) -> dict:
+        return search.review_queue(Publications(self.db), reasons or [], organisations or [],
+                                   pages.limit_of(limit), cursor)
+
+    @event_consumer("helpdesk", "question.answered_with_consent")
+    def on_question_answered_with_consent(self, event: dict) -> None:
+        """A question the asker let us publish becomes a `vraag-en-antwoord` submission for
+        editors. Keyed by question id: a redelivered event finds the first one."""
+        doc, created = Publications(self.db).insert(domain.question_draft(event["data"], datetime.now(UTC)))
+        log.info("question %s: %s vraag-en-antwoord %s", event["data"].get("question_id"),
+                 "created" if created else "already had", doc["_id"])
+
+    @configured_timer(REVIEW_DUE_INTERVAL, 300)
+    def tell_editors_of_review_dates(self) -> None:
+        """Put publications whose review date passed in the review queue and tell their editors,
+        once per review date, whichever replica gets there first."""
+        publications = Publications(self.db)
+        now = datetime.now(UTC)
+        for doc in publications.due_for_review(domain.today(now)):
+            change = domain.review_due_passed(doc, now)
+            key = f"{doc['_id']}/{doc['review_due']}"
+            if change is None or not publications.claim_review_due_notice(key, now, REVIEW_DUE_CLAIM_STALE_S):
+                continue
+            try:
+                self._apply(publications, doc, change, event_id=domain.review_due_event_id(doc))
+            except Conflict:
+                publications.release_review_due_notice(key)   # edited meanwhile: the next sweep

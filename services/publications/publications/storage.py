@@ -1,64 +1,120 @@
 """Where publications live: the `publications` collection of this service's database."""
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 from wijkwijzer import outbox
 from wijkwijzer.cloudevents import CloudEvent
 from wijkwijzer.errors import Conflict, NotFound
-from wijkwijzer.times import jsonable
+
+from .domain import Change
 
 COLLECTION = "publications"
+REVIEW_DUE_CLAIMS = "review_due_claims"   # one unique key per review-date notice
 INDEXES = {
     COLLECTION: [
         ([("slug", 1)], {"unique": True}),
         # a retried create (same author, same Idempotency-Key) must not make a second draft
         ([("author.sub", 1), ("idempotency_key", 1)], {"unique": True}),
-        ([("status", 1), ("updated_at", -1)], {}),
+        # search: a query term, then newest first (filters narrow what the index finds)
+        ([("terms", 1), ("status", 1), ("listed_at", -1)], {}),
+        ([("title_terms", 1), ("status", 1), ("listed_at", -1)], {}),
+        # browsing without a query, and by topic
+        ([("status", 1), ("listed_at", -1)], {}),
+        ([("topics", 1), ("status", 1), ("listed_at", -1)], {}),
+        # the editors' review queue, and the review-date timer
+        ([("queue", 1), ("created_at", 1)], {}),
+        ([("status", 1), ("due_for_review", 1), ("review_due", 1)], {}),
     ],
 }
 
 # Internal bookkeeping a client never sees.
-_HIDDEN = {outbox.FIELD: 0, outbox.LEASE: 0, "idempotency_key": 0}
-
-
-def public_view(doc: dict) -> dict:
-    """The publication as callers see it: no bookkeeping, times as RFC 3339 strings."""
-    view = {k: jsonable(v) for k, v in doc.items() if k not in _HIDDEN}
-    view["id"] = view.pop("_id")
-    return view
+HIDDEN = {outbox.FIELD: 0, outbox.LEASE: 0, "idempotency_key": 0}
+# What a list shows of each publication, and what search needs to rank it.
+LISTED = {name: 1 for name in (
+    "slug", "title", "summary", "kind", "topics", "audiences", "focus_areas", "organisation", "authors",
+    "status", "hidden", "published_at", "listed_at", "title_terms", "queue", "review_due", "open_flags",
+    "created_at", "updated_at")}
+_ID = re.compile(r"^[0-9a-f]{32}$")
+_SLUG = re.compile(r"^[a-z0-9-]{1,120}$")
 
 
 class Publications:
     def __init__(self, db: Database):
         self.collection = db[COLLECTION]
 
-    def insert(self, doc: dict) -> dict:
-        """Store a new publication; when the author already created one with the
-        same idempotency key, return that one instead."""
+    def insert(self, doc: dict) -> tuple[dict, bool]:
+        """Store a new publication: (it, True); or, when the author already created one with
+        the same idempotency key, (that one, False)."""
         try:
             self.collection.insert_one(doc)
         except DuplicateKeyError:
             existing = self.collection.find_one(
-                {"author.sub": doc["author"]["sub"], "idempotency_key": doc["idempotency_key"]}, _HIDDEN)
+                {"author.sub": doc["author"]["sub"], "idempotency_key": doc["idempotency_key"]}, HIDDEN)
             if existing is None:
                 raise
-            return existing
-        return doc
+            return existing, False
+        return doc, True
 
-    def find(self, id_or_slug: str) -> dict:
-        doc = self.collection.find_one({"_id": id_or_slug}, _HIDDEN) or \
-            self.collection.find_one({"slug": id_or_slug}, _HIDDEN)
+    def find(self, id_or_slug: Any) -> dict:
+        """By id or by slug; NotFound for anything else (a malformed id included)."""
+        doc = None
+        if isinstance(id_or_slug, str) and _ID.match(id_or_slug):
+            doc = self.collection.find_one({"_id": id_or_slug}, HIDDEN)
+        if doc is None and isinstance(id_or_slug, str) and _SLUG.match(id_or_slug):
+            doc = self.collection.find_one({"slug": id_or_slug}, HIDDEN)
         if doc is None:
             raise NotFound(f"no publication {id_or_slug!r}")
         return doc
 
-    def update(self, doc: dict, changes: dict, history: dict, events: list[CloudEvent]) -> dict:
-        """Apply `changes` if nobody changed the document since it was read; the
-        history entry and the events it causes go into the same write."""
-        update = outbox.staged({"$set": changes, "$push": {"history": history},
-                                "$inc": {"version": 1}}, events)
-        result = self.collection.update_one({"_id": doc["_id"], "version": doc["version"]}, update)
+    def apply(self, doc: dict, change: Change, events: list[CloudEvent]) -> dict:
+        """Write `change` and its events in one update, if nobody changed the publication since
+        it was read (Conflict otherwise); returns the publication as it is now."""
+        update: dict[str, Any] = {"$set": change.set, "$inc": {"version": 1}}
+        if change.history:
+            update["$push"] = {"history": {"$each": change.history}}
+        result = self.collection.update_one({"_id": doc["_id"], "version": doc["version"]},
+                                            outbox.staged(update, events))
         if result.matched_count == 0:
             raise Conflict("the publication changed meanwhile; reload and try again")
         return self.find(doc["_id"])
+
+    def matching(self, query: dict, sort: list[tuple[str, int]], batch: int) -> Iterator[dict]:
+        """Publications matching `query` in `sort` order, as list entries, read lazily."""
+        return self.collection.find(query, LISTED).sort(sort).batch_size(batch)
+
+    def kind_and_topic_counts(self, query: dict) -> list[dict]:
+        """How many match `query` per (kind, topics) combination: one `$group` gives the total
+        and both facets (the subset has no `$facet`, and each extra pass is a full read on
+        servers without an index for it)."""
+        return list(self.collection.aggregate([
+            {"$match": query},
+            {"$group": {"_id": {"kind": "$kind", "topics": "$topics"}, "count": {"$sum": 1}}},
+        ]))
+
+    def due_for_review(self, today: str) -> Iterator[dict]:
+        """Published publications whose review date passed and whose editors were not told yet."""
+        return self.collection.find({"status": "published", "due_for_review": False,
+                                     "review_due": {"$lte": today}}, HIDDEN)
+
+    def claim_review_due_notice(self, key: str, now: datetime, stale_after: float) -> bool:
+        """Win the right to send one review-date notice: a unique insert, atomic on every server.
+        A claim older than `stale_after` seconds (its replica died before the notice was
+        stored) is released for the next sweep."""
+        claims = self.collection.database[REVIEW_DUE_CLAIMS]
+        try:
+            claims.insert_one({"_id": key, "at": now})
+            return True
+        except DuplicateKeyError:
+            held = claims.find_one({"_id": key})
+            if held is not None and (now - held["at"]).total_seconds() > stale_after:
+                claims.delete_one({"_id": key, "at": held["at"]})
+            return False
+
+    def release_review_due_notice(self, key: str) -> None:
+        self.collection.database[REVIEW_DUE_CLAIMS].delete_one({"_id": key})

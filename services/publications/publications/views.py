@@ -1,0 +1,48 @@
+"""What callers see of a publication, depending on who they are.
+
+Everyone sees the published text. Its author and editors also see the workflow
+state (pending revision, open flags, queue); editors also see the flags' reasons.
+Search terms and bookkeeping are never shown. Times are RFC 3339 on the Dutch clock.
+"""
+from __future__ import annotations
+
+from wijkwijzer.times import jsonable
+
+from .workflow import AUTHOR, EDITOR
+
+_INTERNAL = {"title_terms", "terms", "listed_at", "history", "flags", "version", "outbox", "outbox_lease",
+             "idempotency_key"}
+_WORKFLOW = {"author", "revision", "hidden", "open_flags", "queue", "due_for_review", "version"}
+
+
+def _with_id(doc: dict, leave_out: set[str]) -> dict:
+    view = {k: jsonable(v) for k, v in doc.items() if k not in leave_out}
+    view["id"] = view.pop("_id")
+    return view
+
+
+def publication_view(doc: dict, capacities: set[str]) -> dict:
+    """One publication, for a reader in these capacities (author, editor, or none)."""
+    if not capacities:
+        return _with_id(doc, _INTERNAL | _WORKFLOW)
+    view = _with_id(doc, _INTERNAL)
+    view["version"] = doc["version"]
+    if EDITOR in capacities:
+        view["flags"] = jsonable(doc.get("flags", []))
+    elif AUTHOR in capacities:
+        # an author learns that readers flagged it, not who did
+        view["flags"] = [{"reason": f["reason"], "at": jsonable(f["at"]), "status": f["status"]}
+                         for f in doc.get("flags", [])]
+    return view
+
+
+def listed_view(doc: dict, editor: bool) -> dict:
+    """One entry of a search result or the review queue."""
+    leave_out = _INTERNAL | {"terms"}
+    if not editor:
+        leave_out |= _WORKFLOW
+    return _with_id(doc, leave_out)
+
+
+def history_view(doc: dict) -> dict:
+    return {"id": doc["_id"], "status": doc["status"], "history": jsonable(doc.get("history", []))}

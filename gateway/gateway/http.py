@@ -13,7 +13,7 @@ import logging
 import re
 import uuid
 from functools import partial
-from typing import Any
+from typing import Any, get_origin
 
 from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
@@ -157,8 +157,12 @@ def json_response(body: Any, status: int = 200, headers: dict | None = None) -> 
                     headers=headers, content_type="application/json; charset=utf-8")
 
 
-def json_body(request: Request, model: type[BaseModel]) -> BaseModel:
-    """The request body validated by `model`: 415, 400 or 422 when it is not acceptable."""
+def json_body(request: Request, model: type[BaseModel], optional: bool = False) -> BaseModel:
+    """The request body validated by `model`: 415, 400 or 422 when it is not acceptable.
+    An `optional` body may be left out altogether (all its fields have defaults)."""
+    if optional and request.content_length in (None, 0) and "chunked" not in \
+            request.headers.get("Transfer-Encoding", "").lower():
+        return model()
     if request.mimetype != "application/json":
         raise Problem(415, "Unsupported media type", "send the body as application/json")
     # read at most one byte past the limit: a chunked body has no Content-Length to refuse
@@ -201,3 +205,18 @@ def check_keys(value: Any, path: str = "body", depth: int = 0) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             check_keys(item, f"{path}[{index}]", depth + 1)
+
+
+def query(request: Request, model: type[BaseModel]) -> BaseModel:
+    """The query string validated by `model` (422 when it is not acceptable). A parameter the
+    model takes as a list may be repeated; any other may appear once."""
+    data: dict[str, Any] = {}
+    for name in request.args:
+        values = request.args.getlist(name)
+        field = model.model_fields.get(name)
+        repeatable = field is not None and get_origin(field.annotation) is list
+        data[name] = values if repeatable or len(values) > 1 else values[0]
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_problem(exc) from None

@@ -1,6 +1,10 @@
-"""Request bodies of the HTTP API: pydantic models that validate them."""
+"""Request bodies and query strings of the HTTP API: pydantic models that validate them.
+
+The OpenAPI document is generated from these models, so it lists exactly what is accepted.
+"""
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -23,12 +27,104 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000)]
+
+
+class Link(Strict):
+    title: Text(1, 200)
+    url: Url
+
+
 class PublicationDraft(Strict):
     title: Text(3, 200)
     summary: Text(0, 1000) = ""
-    body: Text(0, 100_000) = ""
+    body: Text(0, 100_000) = Field(default="", description="Markdown; shown as sanitised HTML (`body_html`)")
     kind: one_of("publication_kinds")
     topics: list[one_of("topics")] = Field(default_factory=list, max_length=10)
     audiences: list[one_of("audiences")] = Field(default_factory=list, max_length=10)
     focus_areas: list[one_of("focus_areas")] = Field(default_factory=list, max_length=20)
     organisation: one_of("organisations") | None = None
+    authors: list[Text(1, 200)] = Field(default_factory=list, max_length=20,
+                                        description="names to credit; default: the creator's name")
+    links: list[Link] = Field(default_factory=list, max_length=20)
+    review_due: date | None = Field(default=None, description="when editors should check it again; "
+                                                              "default: two years after publication")
+
+
+class PublicationChanges(Strict):
+    """An edit: only the fields given change (null only where a field may be empty)."""
+
+    # defaults are not validated, explicit values are: leaving a field out is fine, null is not
+    title: Text(3, 200) = None
+    summary: Text(0, 1000) = None
+    body: Text(0, 100_000) = None
+    kind: one_of("publication_kinds") = None
+    topics: list[one_of("topics")] = Field(default=None, max_length=10)
+    audiences: list[one_of("audiences")] = Field(default=None, max_length=10)
+    focus_areas: list[one_of("focus_areas")] = Field(default=None, max_length=20)
+    organisation: one_of("organisations") | None = None
+    authors: list[Text(1, 200)] = Field(default=None, max_length=20)
+    links: list[Link] = Field(default=None, max_length=20)
+    review_due: date | None = None
+
+
+class ReviewDecision(Strict):
+    decision: Literal["publish", "request_changes", "reject"]
+    note: Text(0, 2000) | None = Field(default=None, description="required for request_changes and reject")
+
+
+class Withdrawal(Strict):
+    note: Text(0, 2000) | None = None
+
+
+class FlagReport(Strict):
+    reason: Text(3, 1000)
+
+
+# -- query strings (a list field may be repeated: ?topic=a&topic=b means a or b) ------------------
+
+Cursor = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,1024}$")]
+Limit = Annotated[int, Field(ge=1, le=100, description="page size")]
+
+
+class PublicationSearch(Strict):
+    q: Text(0, 500) | None = Field(default=None, description="words to find (Dutch stemming)")
+    topic: list[one_of("topics")] = Field(default_factory=list, max_length=20)
+    kind: list[one_of("publication_kinds")] = Field(default_factory=list, max_length=20)
+    audience: list[one_of("audiences")] = Field(default_factory=list, max_length=20)
+    focus_area: list[one_of("focus_areas")] = Field(default_factory=list, max_length=30)
+    organisation: list[one_of("organisations")] = Field(default_factory=list, max_length=20)
+    sort: Literal["relevance", "date"] | None = Field(
+        default=None, description="default: relevance with q, date (newest first) without")
+    status: list[Literal["draft", "submitted", "published", "changes_requested", "rejected", "withdrawn"]] = \
+        Field(default_factory=list, max_length=6, description="editors only; default: published")
+    limit: Limit = 20
+    cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")
+
+
+class ReviewQueueQuery(Strict):
+    reason: list[Literal["submitted", "revision", "flagged", "review_due"]] = Field(
+        default_factory=list, max_length=4)
+    organisation: list[one_of("organisations")] = Field(default_factory=list, max_length=20)
+    limit: Limit = 20
+    cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")
+
+
+class Page(Strict):
+    limit: Limit = 20
+    cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")
+
+
+def query_parameters(model: type[BaseModel]) -> dict[str, dict]:
+    """The query parameters a model accepts, as OpenAPI parameter schemas."""
+    schema = model.model_json_schema()
+    parameters = {}
+    for name, prop in schema["properties"].items():
+        prop = {k: v for k, v in prop.items() if k != "title"}
+        if "anyOf" in prop:   # `X | None`: a query parameter is simply left out instead
+            options = [o for o in prop.pop("anyOf") if o.get("type") != "null"]
+            prop = {**options[0], **prop} if len(options) == 1 else {"anyOf": options, **prop}
+            prop.pop("default", None)
+        prop.setdefault("description", name)
+        parameters[name] = prop
+    return parameters

@@ -6,6 +6,7 @@ import re
 from functools import cache
 from typing import Any
 
+from .models import query_parameters
 from .routes import ROUTES, Route
 
 _PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
@@ -33,8 +34,10 @@ _ERRORS = {
 def _operation(name: str, route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
     path_params = _PARAM.findall(route.path)
     parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in path_params]
-    parameters += [{"name": q, "in": "query", "required": False, "schema": schema}
-                   for q, schema in route.query.items()]
+    if route.query is not None:
+        parameters += [{"name": q, "in": "query", "required": False, "schema": schema,
+                        "description": schema.get("description", q)}
+                       for q, schema in query_parameters(route.query).items()]
     parameters.append({"name": "X-Request-ID", "in": "header", "required": False, "schema": {"type": "string"},
                        "description": "correlation id; created when absent and returned on the response"})
     operation: dict[str, Any] = {

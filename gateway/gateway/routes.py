@@ -10,7 +10,7 @@ an admin may call every route that needs a role.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pydantic import BaseModel
 
@@ -18,6 +18,7 @@ from . import models
 
 ANYONE = frozenset()   # anonymous callers included
 MEMBER = frozenset({"member"})
+EDITOR = frozenset({"editor"})
 ADMIN = "admin"
 ROLES = ("member", "wijkwijze", "editor", "organiser", "admin", "partner")
 
@@ -33,7 +34,7 @@ class Route:
     tag: str
     body: type[BaseModel] | None = None
     status: int = 200                 # on success
-    query: dict[str, dict] = field(default_factory=dict)  # name -> JSON Schema (with a description)
+    query: type[BaseModel] | None = None   # the query string it takes
     content_type: str = "application/json"
 
 
@@ -53,12 +54,30 @@ ROUTES: dict[str, Route] = {
     "submit_publication": Route("POST", f"{API}/publications/<publication_id>/submit", MEMBER,
                                 "Submit a draft for review (its author only)", "publications"),
     "list_activities": Route("GET", f"{API}/activities", ANYONE, "Upcoming activities, soonest first",
-                             "activities", query={
-                                 "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20,
-                                           "description": "page size"},
-                                 "cursor": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,512}$",
-                                            "description": "next_cursor of the previous page (opaque)"},
-                             }),
+                             "activities", query=models.Page),
+    "list_publications": Route("GET", f"{API}/publications", ANYONE,
+                               "Search publications: full text (Dutch stemming), filters, facets. "
+                               "Anyone sees what is published; editors may filter by status",
+                               "publications", query=models.PublicationSearch),
+    "update_publication": Route("PATCH", f"{API}/publications/<publication_id>", MEMBER,
+                                "Edit a publication (its author or an editor). An author's edit of a "
+                                "published publication becomes a pending revision for editors to approve",
+                                "publications", body=models.PublicationChanges),
+    "review_publication": Route("POST", f"{API}/publications/<publication_id>/review", EDITOR,
+                                "An editor's decision on a submission, a pending revision, open flags "
+                                "or a passed review date", "publications", body=models.ReviewDecision),
+    "withdraw_publication": Route("POST", f"{API}/publications/<publication_id>/withdraw", MEMBER,
+                                  "Withdraw a published publication (its author or an editor); "
+                                  "the body is optional", "publications", body=models.Withdrawal),
+    "flag_publication": Route("POST", f"{API}/publications/<publication_id>/flags", ANYONE,
+                              "Flag a publication with a reason; at 3 open flags it is hidden until an "
+                              "editor decides", "publications", body=models.FlagReport, status=201),
+    "publication_history": Route("GET", f"{API}/publications/<publication_id>/history", MEMBER,
+                                 "Every transition of a publication: who, when, note (its author and "
+                                 "editors)", "publications"),
+    "review_queue": Route("GET", f"{API}/review-queue", EDITOR,
+                          "What waits for an editor, oldest first: submissions, pending revisions, "
+                          "flagged and review-due publications", "publications", query=models.ReviewQueueQuery),
 }
 
 

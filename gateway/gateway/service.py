@@ -7,14 +7,14 @@ import eventlet
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 from werkzeug.wrappers import Response
-from wijkwijzer import pages, taxonomy
+from wijkwijzer import taxonomy
 from wijkwijzer.config import RPC_TIMEOUT
 from wijkwijzer.config import get as config_value
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
 
 from . import auth, limits, models, openapi
-from .http import json_body, json_response, route
+from .http import json_body, json_response, query, route
 from .problems import from_exception
 from .routes import API
 from .rpc import call, service_proxy
@@ -104,9 +104,52 @@ class GatewayService:
         author = request.caller
         return call(self.publications.submit, publication_id, author.model_dump(), timeout=self._timeout())
 
+    @route("list_publications")
+    def list_publications(self, request):
+        params = query(request, models.PublicationSearch).model_dump(exclude_none=True)
+        viewer = request.caller
+        return call(self.publications.search, params, viewer and viewer.model_dump(), timeout=self._timeout())
+
+    @route("update_publication")
+    def update_publication(self, request, publication_id):
+        changes = json_body(request, models.PublicationChanges).model_dump(mode="json", exclude_unset=True)
+        return call(self.publications.edit, publication_id, changes, request.caller.model_dump(),
+                    timeout=self._timeout())
+
+    @route("review_publication")
+    def review_publication(self, request, publication_id):
+        review = json_body(request, models.ReviewDecision)
+        return call(self.publications.review, publication_id, review.decision, review.note,
+                    request.caller.model_dump(), timeout=self._timeout())
+
+    @route("withdraw_publication")
+    def withdraw_publication(self, request, publication_id):
+        withdrawal = json_body(request, models.Withdrawal, optional=True)
+        return call(self.publications.withdraw, publication_id, withdrawal.note, request.caller.model_dump(),
+                    timeout=self._timeout())
+
+    @route("flag_publication")
+    def flag_publication(self, request, publication_id):
+        report = json_body(request, models.FlagReport)
+        # anonymous readers get one open flag per address; the service stores only a hash of it
+        reporter = request.caller.model_dump() if request.caller else {"address": request.remote_addr}
+        flag = call(self.publications.flag, publication_id, report.reason, reporter, timeout=self._timeout())
+        return 201, flag
+
+    @route("publication_history")
+    def publication_history(self, request, publication_id):
+        return call(self.publications.history, publication_id, request.caller.model_dump(),
+                    timeout=self._timeout())
+
+    @route("review_queue")
+    def review_queue(self, request):
+        wanted = query(request, models.ReviewQueueQuery)
+        return call(self.publications.review_queue, wanted.reason, wanted.organisation, wanted.limit,
+                    wanted.cursor, timeout=self._timeout())
+
     # -- activities -----------------------------------------------------------------------------
 
     @route("list_activities")
     def list_activities(self, request):
-        limit = pages.limit_of(request.args.get("limit", str(pages.DEFAULT_LIMIT)))
-        return call(self.events.upcoming, limit, request.args.get("cursor"), timeout=self._timeout())
+        page = query(request, models.Page)
+        return call(self.events.upcoming, page.limit, page.cursor, timeout=self._timeout())

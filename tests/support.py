@@ -6,6 +6,7 @@ import json
 import subprocess
 import time
 import urllib.parse
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -118,3 +119,43 @@ class Broker:
                 bodies.append(json.loads(message.body))
             channel.close()
         return bodies
+
+
+class EventTap:
+    """A queue of the test's own bound to an events exchange, so a test sees every copy of
+    the events published there, as a partner's queue would (no ledger deduplicates them)."""
+
+    def __init__(self, amqp_uri: str, source: str, routing_key: str = "#"):
+        """`source`: a service name (its nameko events exchange) or "public" (wijkwijzer.public)."""
+        from nameko.standalone.events import get_event_exchange
+        from wijkwijzer import amqp
+
+        exchange = amqp.public_exchange() if source == "public" else get_event_exchange(source, {})
+        self.amqp_uri = amqp_uri
+        self.queue = f"test-tap-{uuid.uuid4().hex[:8]}"
+        self.seen: list[dict] = []
+        with Connection(amqp_uri, connect_timeout=5) as connection:
+            channel = connection.channel()
+            exchange(channel).declare()   # as its publisher declares it, or the broker refuses
+            channel.queue_declare(self.queue, durable=False, auto_delete=False)
+            channel.queue_bind(self.queue, exchange.name, routing_key)
+            channel.close()
+
+    def events(self) -> list[dict]:
+        """Every event that arrived so far, oldest first."""
+        with Connection(self.amqp_uri, connect_timeout=5) as connection:
+            channel = connection.channel()
+            while (message := channel.basic_get(self.queue, no_ack=True)) is not None:
+                self.seen.append(json.loads(message.body))
+            channel.close()
+        return list(self.seen)
+
+    def types(self, subject: str | None = None) -> list[str]:
+        return [e["type"].removeprefix("nl.wijkwijzer.") for e in self.events()
+                if subject is None or e["subject"] == subject]
+
+    def close(self) -> None:
+        with Connection(self.amqp_uri, connect_timeout=5) as connection:
+            channel = connection.channel()
+            channel.queue_delete(self.queue)
+            channel.close()

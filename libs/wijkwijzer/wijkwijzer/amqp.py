@@ -6,6 +6,9 @@ from collections.abc import Iterable
 from kombu import Connection, Exchange, Queue
 
 DEAD_LETTER_QUEUE = "wijkwijzer.dead-letters"
+# Every public event (events.md: no personal data) is published here too, with its
+# `<entity>.<action>` routing key, for partners to bind their queues to.
+PUBLIC_EXCHANGE = "wijkwijzer.public"
 
 # Headers our consumer puts on retried and dead-lettered messages.
 RETRIES_HEADER = "wijkwijzer-retries"
@@ -16,6 +19,10 @@ DEAD_AT_HEADER = "wijkwijzer-dead-lettered-at"
 
 def dead_letter_queue() -> Queue:
     return Queue(DEAD_LETTER_QUEUE, durable=True)
+
+
+def public_exchange() -> Exchange:
+    return Exchange(PUBLIC_EXCHANGE, type="topic", durable=True)
 
 
 def retry_queue(consumer_queue: str) -> Queue:

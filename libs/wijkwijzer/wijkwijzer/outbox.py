@@ -32,6 +32,7 @@ from nameko.standalone.events import get_event_exchange
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
+from wijkwijzer import amqp
 from wijkwijzer import config as cfg
 from wijkwijzer.cloudevents import CloudEvent
 from wijkwijzer.extensions import sibling
@@ -58,7 +59,8 @@ def entry(event: CloudEvent) -> dict[str, Any]:
     with `$pull` by whole-value match (FerretDB's `$pull` takes no conditions),
     so the writer must be able to rebuild exactly what it stored.
     """
-    return {"id": event.id, "routing_key": event.routing_key, "body": event.model_dump(mode="json")}
+    return {"id": event.id, "routing_key": event.routing_key, "body": event.model_dump(mode="json"),
+            "public": type(event.data).public}
 
 
 def staged(update: dict[str, Any], events: Iterable[CloudEvent],
@@ -79,19 +81,23 @@ def fields(events: Iterable[CloudEvent], now: datetime | None = None) -> dict[st
 
 
 class EventPublisher:
-    """Publishes stored events on the service's nameko events exchange, with confirms."""
+    """Publishes stored events on the service's nameko events exchange, and public ones on
+    the public exchange too, with confirms."""
 
     def __init__(self, amqp_uri: str, service_name: str, config: dict):
         self.exchange = get_event_exchange(service_name, config)
-        self.publisher = Publisher(amqp_uri, use_confirms=True, declare=[self.exchange],
+        self.public = amqp.public_exchange()
+        self.publisher = Publisher(amqp_uri, use_confirms=True, declare=[self.exchange, self.public],
                                    retry=True, retry_policy=_QUICK_RETRY)
 
     def publish(self, stored: dict[str, Any]) -> None:
-        """Returns only once the broker confirmed; raises otherwise."""
+        """Returns only once the broker confirmed every copy; raises otherwise (the entry then
+        stays in the outbox and is published again, both copies: a repeat is allowed)."""
         correlation_id = stored["body"].get("correlationid")
         headers = {f"nameko.{CONTEXT_KEY}": correlation_id} if correlation_id else {}
-        self.publisher.publish(stored["body"], exchange=self.exchange,
-                               routing_key=stored["routing_key"], headers=headers)
+        for exchange in (self.exchange, self.public) if stored.get("public") else (self.exchange,):
+            self.publisher.publish(stored["body"], exchange=exchange,
+                                   routing_key=stored["routing_key"], headers=headers)
 
 
 def publish_pending(collection: Collection, doc_id: Any, pending: list[dict],

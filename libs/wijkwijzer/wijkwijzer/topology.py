@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.amqp_uri:
         parser.error("set AMQP_URI or pass --amqp-uri")
-    entities = [amqp.dead_letter_queue()]
+    entities = [amqp.dead_letter_queue(), amqp.public_exchange()]
     for path in args.services:
         entities.extend(declarations(load_service(path), args.amqp_uri))
     amqp.declare(args.amqp_uri, entities)

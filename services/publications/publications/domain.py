@@ -198,7 +198,6 @@ def new_draft(fields: dict, author: dict, now: datetime, idempotency_key: str | 
         "author": {"sub": author["sub"], "name": author.get("name")},
         "status": workflow.DRAFT,
         "hidden": False,
-        "flags": [],
         "open_flags": 0,
         "revision": None,
         "due_for_review": False,
@@ -273,6 +272,7 @@ class Change:
     set: dict[str, Any]
     history: list[dict] = field(default_factory=list)
     events: list[EventData] = field(default_factory=list)
+    resolves_flags: str | None = None   # the open flags become "dismissed" or "upheld"
 
 
 def _entry(now: datetime, by: str, action: str, note: str | None = None) -> dict:
@@ -295,10 +295,10 @@ def queue_of(doc: dict) -> list[str]:
 
 
 def _change(doc: dict, changes: dict, now: datetime, history: list[dict],
-            events: list[EventData] = ()) -> Change:
+            events: list[EventData] = (), resolves_flags: str | None = None) -> Change:
     changes = {**changes, "updated_at": now}
     changes["queue"] = queue_of({**doc, **changes})
-    return Change(set=changes, history=history, events=list(events))
+    return Change(set=changes, history=history, events=list(events), resolves_flags=resolves_flags)
 
 
 def _content_of(doc: dict) -> dict:
@@ -368,16 +368,14 @@ def review(doc: dict, decision: str, note: str | None, actor: dict, now: datetim
 
 def _confirm(doc: dict, by: str, note: str | None, now: datetime, review_period_days: int) -> Change:
     """An editor checked the published text: open flags are dismissed, the review date moves on."""
-    changes: dict[str, Any] = {"hidden": False, "open_flags": 0, "due_for_review": False,
-                               "flags": [{**f, "status": "dismissed"} if f["status"] == "open" else f
-                                         for f in doc.get("flags", [])]}
+    changes: dict[str, Any] = {"hidden": False, "open_flags": 0, "due_for_review": False}
     history = []
     if doc.get("open_flags"):
         history.append(_entry(now, by, "flags_dismissed", note))
     if doc.get("due_for_review"):
         changes["review_due"] = _next_review(now, review_period_days)
         history.append(_entry(now, by, "review_confirmed", note))
-    return _change(doc, changes, now, history)
+    return _change(doc, changes, now, history, resolves_flags="dismissed" if doc.get("open_flags") else None)
 
 
 def _decide_revision(doc: dict, revision: dict, decision: str, note: str | None, by: str,
@@ -391,7 +389,7 @@ def _decide_revision(doc: dict, revision: dict, decision: str, note: str | None,
                                    version=updated["version"], updated_at=now)
         changes.pop("version")   # storage increments it; the event names the version it makes
         return _change(doc, changes, now, [_entry(now, by, "revision_published", note), *confirmed.history],
-                       [event])
+                       [event], resolves_flags=confirmed.resolves_flags)
     if decision == workflow.REQUEST_CHANGES:
         return _change(doc, {"revision": {**revision, "status": "changes_requested", "note": note}}, now,
                        [_entry(now, by, "revision_changes_requested", note)],
@@ -404,10 +402,10 @@ def withdraw(doc: dict, actor: dict, note: str | None, now: datetime) -> Change:
     """Its author or an editor takes a published publication down; open flags are upheld."""
     workflow.check_actor(workflow.WITHDRAW, check_visible(doc, actor))
     status = workflow.next_status(doc["status"], workflow.WITHDRAW)
-    changes = {"status": status, "hidden": False, "open_flags": 0, "due_for_review": False, "revision": None,
-               "flags": [{**f, "status": "upheld"} if f["status"] == "open" else f for f in doc.get("flags", [])]}
+    changes = {"status": status, "hidden": False, "open_flags": 0, "due_for_review": False, "revision": None}
     return _change(doc, changes, now, [_entry(now, actor["sub"], "withdrawn", (note or "").strip() or None)],
-                   [PublicationWithdrawn(id=doc["_id"], slug=doc["slug"], withdrawn_at=now)])
+                   [PublicationWithdrawn(id=doc["_id"], slug=doc["slug"], withdrawn_at=now)],
+                   resolves_flags="upheld" if doc.get("open_flags") else None)
 
 
 def edit(doc: dict, fields: dict, actor: dict, now: datetime) -> Change:
@@ -457,9 +455,16 @@ def reporter_key(reporter: dict) -> str:
     return "address:" + hashlib.sha256(address.encode()).hexdigest()[:24]
 
 
-def flag(doc: dict, reason: str, reporter: dict, now: datetime) -> tuple[Change, dict]:
-    """A reader's flag; the publication is hidden once FLAGS_TO_HIDE flags are open.
-    Returns the change and the new flag."""
+def open_flag_key(publication_id: str, reporter: str) -> str:
+    """Unique among open flags: a reader has one open flag per publication."""
+    return f"{publication_id}/{reporter}"
+
+
+def flag(doc: dict, reason: str, reporter: dict, now: datetime) -> dict:
+    """A reader's flag of a published publication, as stored in the flags collection.
+
+    Flags are documents of their own, not an array in the publication: readers flag at the
+    same moment, and a unique insert per flag is atomic on every server we run on."""
     reason = (reason or "").strip()
     if not 3 <= len(reason) <= 1000:
         raise Invalid("a reason is required", [{"field": "reason", "message": "3 to 1000 characters"}])
@@ -467,20 +472,28 @@ def flag(doc: dict, reason: str, reporter: dict, now: datetime) -> tuple[Change,
     if doc["status"] != PUBLISHED:
         raise Conflict(f"a {doc['status']} publication cannot be flagged")
     key = reporter_key(reporter)
-    if any(f["reporter"] == key and f["status"] == "open" for f in doc.get("flags", [])):
-        raise Conflict("you already flagged this publication; an editor will look at it")
-    new = {"id": uuid.uuid4().hex, "reason": reason, "reporter": key, "at": now, "status": "open"}
-    open_flags = doc.get("open_flags", 0) + 1
-    hidden = doc.get("hidden", False) or open_flags >= FLAGS_TO_HIDE
-    history = [_entry(now, key, "flagged", reason)]
-    if hidden and not doc.get("hidden"):
-        history.append(_entry(now, SYSTEM, "hidden", f"{open_flags} open flags"))
-    event = PublicationFlagged(id=doc["_id"], slug=doc["slug"], title=doc["title"],
-                               organisation=doc["organisation"], reason=reason, open_flags=open_flags,
-                               hidden=hidden, flagged_at=now)
-    change = _change(doc, {"flags": [*doc.get("flags", []), new], "open_flags": open_flags, "hidden": hidden},
-                     now, history, [event])
-    return change, new
+    return {"_id": uuid.uuid4().hex, "publication_id": doc["_id"], "reporter": key, "reason": reason,
+            "at": now, "status": "open", "open_key": open_flag_key(doc["_id"], key)}
+
+
+def flagged(doc: dict, new_flag: dict, open_flags: int) -> PublicationFlagged:
+    return PublicationFlagged(id=doc["_id"], slug=doc["slug"], title=doc["title"],
+                              organisation=doc["organisation"], reason=new_flag["reason"], open_flags=open_flags,
+                              hidden=hides(doc, open_flags), flagged_at=new_flag["at"])
+
+
+def hides(doc: dict, open_flags: int) -> bool:
+    return bool(doc.get("hidden")) or open_flags >= FLAGS_TO_HIDE
+
+
+def flags_counted(doc: dict, open_flags: int, now: datetime) -> Change | None:
+    """The publication brought in line with its number of open flags: hidden from
+    FLAGS_TO_HIDE on (only an editor's decision shows it again). None when it already is."""
+    hidden = hides(doc, open_flags)
+    if doc.get("open_flags") == open_flags and doc.get("hidden") == hidden:
+        return None
+    history = [] if hidden == doc.get("hidden") else [_entry(now, SYSTEM, "hidden", f"{open_flags} open flags")]
+    return _change(doc, {"open_flags": open_flags, "hidden": hidden}, now, history)
 
 
 def review_due_passed(doc: dict, now: datetime) -> Change | None:

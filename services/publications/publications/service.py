@@ -22,7 +22,7 @@ from wijkwijzer.rpc import rpc
 from wijkwijzer.timers import configured_timer
 
 from . import domain, search, storage
-from .storage import Publications
+from .storage import Flags, Publications
 from .views import history_view, publication_view
 
 log = logging.getLogger(__name__)
@@ -30,14 +30,14 @@ log = logging.getLogger(__name__)
 REVIEW_DUE_INTERVAL = "REVIEW_DUE_INTERVAL"        # seconds between review-date sweeps
 REVIEW_PERIOD_DAYS = "REVIEW_PERIOD_DAYS"          # default time from publication to review
 REVIEW_DUE_CLAIM_STALE_S = 300                     # a notice claim this old was left by a dead replica
-FLAG_ATTEMPTS = 5                                  # concurrent flags on one publication: retry the loser
+FLAG_SYNC_ATTEMPTS = 10                            # flags at the same moment: recount until it holds
 
 
 class PublicationsService:
     name = "publications"
 
     db = MongoDatabase(storage.INDEXES)
-    outbox = Outbox(storage.COLLECTION)
+    outbox = Outbox(storage.COLLECTION, storage.FLAGS)
     correlation_id = CorrelationId()
     config = Config()
 
@@ -51,6 +51,8 @@ class PublicationsService:
         updated = publications.apply(doc, change, events)
         if events:
             self.outbox.send(storage.COLLECTION, doc["_id"], events)
+        if change.resolves_flags:
+            Flags(self.db).resolve(doc["_id"], change.resolves_flags)
         for event in events:
             log.info("publication %s: %s (event %s)", doc["_id"], event.routing_key, event.id)
         return updated
@@ -70,7 +72,8 @@ class PublicationsService:
     @rpc(expected_exceptions=EXPECTED)
     def get(self, id_or_slug: str, viewer: dict | None = None) -> dict:
         doc = Publications(self.db).find(id_or_slug)
-        return publication_view(doc, domain.check_visible(doc, viewer))
+        capacities = domain.check_visible(doc, viewer)
+        return publication_view(doc, capacities, Flags(self.db).of(doc["_id"]) if capacities else [])
 
     @rpc(expected_exceptions=EXPECTED)
     def history(self, publication_id: str, viewer: dict) -> dict:
@@ -114,21 +117,37 @@ class PublicationsService:
     @rpc(expected_exceptions=EXPECTED)
     def flag(self, publication_id: str, reason: str, reporter: dict) -> dict:
         """A reader's flag. `reporter`: the claims of a signed-in reader, or {"address": ...}
-        for an anonymous one. Readers flag at the same moment: the loser of the version check
-        reads again and retries, so no flag is lost."""
-        publications = Publications(self.db)
-        for attempt in range(FLAG_ATTEMPTS):
-            doc = publications.find(publication_id)
-            change, flag = domain.flag(doc, reason, reporter, datetime.now(UTC))
+        for an anonymous one."""
+        publications, flags = Publications(self.db), Flags(self.db)
+        doc = publications.find(publication_id)
+        new = domain.flag(doc, reason, reporter, datetime.now(UTC))
+        # the flag and its event are one insert; the count in the event is as seen just before
+        event = envelope(self.name, domain.flagged(doc, new, flags.count_open(doc["_id"]) + 1),
+                         subject=doc["_id"], correlation_id=self.correlation_id)
+        flags.insert(new, [event])
+        self.outbox.send(storage.FLAGS, new["_id"], [event])
+        doc, open_flags = self._count_flags(publications, flags, doc)
+        log.info("publication %s flagged (%d open)", doc["_id"], open_flags)
+        return {"id": new["_id"], "publication_id": doc["_id"], "reason": new["reason"], "status": new["status"],
+                "open_flags": open_flags, "hidden": domain.hides(doc, open_flags)}
+
+    def _count_flags(self, publications: Publications, flags: Flags, doc: dict) -> tuple[dict, int]:
+        """Bring the publication's `open_flags` and `hidden` in line with its open flags.
+
+        Readers flag at the same moment, and an update of one document can lose to a
+        concurrent one on FerretDB (no isolation), so count, write, and read back until the
+        stored count is the current one: whoever writes last has counted every flag before it."""
+        for _ in range(FLAG_SYNC_ATTEMPTS):
+            open_flags = flags.count_open(doc["_id"])
+            change = domain.flags_counted(doc, open_flags, datetime.now(UTC))
+            if change is None:
+                return doc, open_flags
             try:
-                updated = self._apply(publications, doc, change)
+                self._apply(publications, doc, change)
             except Conflict:
-                if attempt == FLAG_ATTEMPTS - 1:
-                    raise
-                continue
-            return {"id": flag["id"], "publication_id": updated["_id"], "reason": flag["reason"],
-                    "status": flag["status"], "open_flags": updated["open_flags"], "hidden": updated["hidden"]}
-        raise AssertionError("unreachable")
+                pass   # changed meanwhile: read it again and recount
+            doc = publications.find(doc["_id"])
+        raise Conflict("the publication changed too often meanwhile; try again")
 
     @rpc(expected_exceptions=EXPECTED)
     def search(self, params: dict, viewer: dict | None = None) -> dict:

@@ -15,8 +15,11 @@ from wijkwijzer.errors import Conflict, NotFound
 from .domain import Change
 
 COLLECTION = "publications"
+FLAGS = "flags"
 REVIEW_DUE_CLAIMS = "review_due_claims"   # one unique key per review-date notice
 INDEXES = {
+    # one open flag per reader per publication; a decided flag's key is its own id
+    FLAGS: [([("open_key", 1)], {"unique": True}), ([("publication_id", 1), ("status", 1)], {})],
     COLLECTION: [
         ([("slug", 1)], {"unique": True}),
         # a retried create (same author, same Idempotency-Key) must not make a second draft
@@ -118,3 +121,30 @@ class Publications:
 
     def release_review_due_notice(self, key: str) -> None:
         self.collection.database[REVIEW_DUE_CLAIMS].delete_one({"_id": key})
+
+
+class Flags:
+    """Readers' flags, one document each (see domain.flag for why not an array)."""
+
+    def __init__(self, db: Database):
+        self.collection = db[FLAGS]
+
+    def insert(self, flag: dict, events: list[CloudEvent]) -> None:
+        """Store a new flag with the events it causes, in one insert."""
+        try:
+            self.collection.insert_one({**flag, **outbox.fields(events)})
+        except DuplicateKeyError:
+            raise Conflict("you already flagged this publication; an editor will look at it") from None
+
+    def count_open(self, publication_id: str) -> int:
+        return self.collection.count_documents({"publication_id": publication_id, "status": "open"})
+
+    def of(self, publication_id: str) -> list[dict]:
+        return list(self.collection.find({"publication_id": publication_id}, {**HIDDEN, "open_key": 0})
+                    .sort([("at", 1), ("_id", 1)]))
+
+    def resolve(self, publication_id: str, status: str) -> None:
+        """The open flags become `status` (dismissed or upheld); the reader may flag again."""
+        for flag in self.collection.find({"publication_id": publication_id, "status": "open"}, {"_id": 1}):
+            self.collection.update_one({"_id": flag["_id"], "status": "open"},
+                                       {"$set": {"status": status, "open_key": flag["_id"]}})

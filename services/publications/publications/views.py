@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from wijkwijzer.times import jsonable
 
-from .workflow import AUTHOR, EDITOR
+from .workflow import EDITOR
 
 _INTERNAL = {"title_terms", "terms", "listed_at", "history", "flags", "version", "outbox", "outbox_lease",
              "idempotency_key"}
@@ -21,18 +21,17 @@ def _with_id(doc: dict, leave_out: set[str]) -> dict:
     return view
 
 
-def publication_view(doc: dict, capacities: set[str]) -> dict:
-    """One publication, for a reader in these capacities (author, editor, or none)."""
+def publication_view(doc: dict, capacities: set[str], flags: list[dict] | None = None) -> dict:
+    """One publication, for a reader in these capacities (author, editor, or none), with its
+    flags for those who may see them."""
     if not capacities:
         return _with_id(doc, _INTERNAL | _WORKFLOW)
     view = _with_id(doc, _INTERNAL)
     view["version"] = doc["version"]
-    if EDITOR in capacities:
-        view["flags"] = jsonable(doc.get("flags", []))
-    elif AUTHOR in capacities:
-        # an author learns that readers flagged it, not who did
-        view["flags"] = [{"reason": f["reason"], "at": jsonable(f["at"]), "status": f["status"]}
-                         for f in doc.get("flags", [])]
+    if flags is not None:
+        # editors see who flagged (an account, or a hashed address); an author only why
+        shown = ("id", "reason", "at", "status", "reporter") if EDITOR in capacities else ("reason", "at", "status")
+        view["flags"] = [{k: jsonable(f.get("_id") if k == "id" else f.get(k)) for k in shown} for f in flags]
     return view
 
 

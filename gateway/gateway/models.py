@@ -51,8 +51,17 @@ class PublicationDraft(Strict):
                                                               "default: two years after publication")
 
 
+def _leave_out_null_defaults(schema: dict) -> None:
+    """A field left out of an edit stays as it is; `default: null` would say null is sent."""
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None and "anyOf" not in prop:
+            del prop["default"]
+
+
 class PublicationChanges(Strict):
     """An edit: only the fields given change (null only where a field may be empty)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_leave_out_null_defaults)
 
     # defaults are not validated, explicit values are: leaving a field out is fine, null is not
     title: Text(3, 200) = None

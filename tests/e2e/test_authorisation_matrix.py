@@ -11,7 +11,15 @@ pytestmark = pytest.mark.e2e
 CALLERS = ("anonymous", *ROLES)
 DRAFT = {"title": "Rondje door de wijk", "kind": "praktijkvoorbeeld", "topics": ["ontmoeting"]}
 
-# route -> (request path, json body, status for anonymous, status for any signed-in role)
+EDITORS_ONLY = {"editor": None, "admin": None, "*": 403}   # None: the status given for editors
+
+
+def editors_only(status: int) -> dict:
+    return {**EDITORS_ONLY, "editor": status, "admin": status}
+
+
+# route -> (request path, json body, status for anonymous, status for a signed-in role: one for
+# every role, or per role with "*" for the rest)
 EXPECTED = {
     "healthz": ("/healthz", None, 200, 200),
     "readyz": ("/readyz", None, 200, 200),
@@ -22,6 +30,14 @@ EXPECTED = {
     "create_publication": ("/api/v1/publications", DRAFT, 401, 201),
     "get_publication": ("/api/v1/publications/no-such-publication", None, 404, 404),
     "submit_publication": ("/api/v1/publications/no-such-publication/submit", None, 401, 404),
+    "list_publications": ("/api/v1/publications?q=bewoners", None, 200, 200),
+    "update_publication": ("/api/v1/publications/no-such-publication", {"title": "Nieuwe titel"}, 401, 404),
+    "review_publication": ("/api/v1/publications/no-such-publication/review", {"decision": "publish"}, 401,
+                           editors_only(404)),
+    "withdraw_publication": ("/api/v1/publications/no-such-publication/withdraw", None, 401, 404),
+    "flag_publication": ("/api/v1/publications/no-such-publication/flags", {"reason": "Klopt niet"}, 404, 404),
+    "publication_history": ("/api/v1/publications/no-such-publication/history", None, 401, 404),
+    "review_queue": ("/api/v1/review-queue", None, 401, editors_only(200)),
 }
 
 
@@ -38,7 +54,13 @@ def test_route_by_caller(platform, name, caller):
         headers["Authorization"] = f"Bearer {mint(JWT_SECRET, f'matrix-{caller}', roles=[caller])}"
     response = requests.request(ROUTES[name].method, platform.base_url + path, json=body, headers=headers,
                                 timeout=10)
-    assert response.status_code == (anonymous if caller == "anonymous" else signed_in), response.text
+    if caller == "anonymous":
+        expected = anonymous
+    elif isinstance(signed_in, dict):
+        expected = signed_in.get(caller, signed_in["*"])
+    else:
+        expected = signed_in
+    assert response.status_code == expected, response.text
 
 
 def test_the_openapi_document_is_valid_and_the_docs_page_works_offline(platform):

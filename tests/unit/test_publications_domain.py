@@ -5,7 +5,6 @@ import pytest
 from publications import domain, workflow
 from publications.events import (
     PublicationChangesRequested,
-    PublicationFlagged,
     PublicationPublished,
     PublicationRejected,
     PublicationReviewDue,

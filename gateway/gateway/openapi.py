@@ -62,13 +62,27 @@ def _operation(name: str, route: Route, schemas: dict[str, Any]) -> dict[str, An
     return operation
 
 
+def _links(created: Route) -> dict[str, Any]:
+    """OpenAPI links from a create route to every route below the path it creates under, with
+    the new id: clients (and schemathesis' stateful tests) can follow them."""
+    links = {}
+    for name, route in ROUTES.items():
+        if route.path.startswith(created.path + "/<"):
+            [param, *_] = _PARAM.findall(route.path[len(created.path):])
+            links[name] = {"operationId": name, "parameters": {param: "$response.body#/id"}}
+    return links
+
+
 @cache
 def document() -> dict[str, Any]:
     schemas: dict[str, Any] = {"Problem": PROBLEM}
     paths: dict[str, Any] = {}
     for name, route in ROUTES.items():
         path = _PARAM.sub(r"{\1}", route.path)
-        paths.setdefault(path, {})[route.method.lower()] = _operation(name, route, schemas)
+        operation = _operation(name, route, schemas)
+        if route.method == "POST" and route.status == 201 and (links := _links(route)):
+            operation["responses"]["201"]["links"] = links
+        paths.setdefault(path, {})[route.method.lower()] = operation
     return {
         "openapi": "3.1.0",
         "info": {"title": "WijkWijzer API", "version": "1",

@@ -59,7 +59,8 @@ ROUTES: dict[str, Route] = {
                                "Search publications: full text (Dutch stemming), filters, facets. "
                                "Anyone sees what is published; editors may filter by status",
                                "publications", query=models.PublicationSearch),
-    "update_publication": Route("PATCH", f"{API}/publications/<publication_id>", MEMBER,
+    # the same path as get_publication (OpenAPI allows one template per path), so by id or slug too
+    "update_publication": Route("PATCH", f"{API}/publications/<id_or_slug>", MEMBER,
                                 "Edit a publication (its author or an editor). An author's edit of a "
                                 "published publication becomes a pending revision for editors to approve",
                                 "publications", body=models.PublicationChanges),

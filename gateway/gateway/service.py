@@ -111,9 +111,9 @@ class GatewayService:
         return call(self.publications.search, params, viewer and viewer.model_dump(), timeout=self._timeout())
 
     @route("update_publication")
-    def update_publication(self, request, publication_id):
+    def update_publication(self, request, id_or_slug):
         changes = json_body(request, models.PublicationChanges).model_dump(mode="json", exclude_unset=True)
-        return call(self.publications.edit, publication_id, changes, request.caller.model_dump(),
+        return call(self.publications.edit, id_or_slug, changes, request.caller.model_dump(),
                     timeout=self._timeout())
 
     @route("review_publication")

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.reliability
 MAX_EXAMPLES = 25   # per operation and phase: bounded, so the suite stays fast
 
 
+@pytest.mark.timeout(900)
 def test_no_server_errors_and_responses_conform(platform, tmp_path):
     token = mint(JWT_SECRET, "fuzz", "Fuzz", None, ["member", "editor", "admin"])
     run = subprocess.run(

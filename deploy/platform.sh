@@ -48,6 +48,8 @@ up() {
   set -a; . "$STATE_DIR/infra.env"; set +a
   # every consumer queue exists before any service publishes (events.md)
   .venv/bin/python -m wijkwijzer.topology $(services | awk '{print $3}') >/dev/null
+  # publications stored by an older version get this version's search terms and HTML
+  MONGODB_DATABASE=publications .venv/bin/python -m publications.reindex
   local name dir target pid
   while read -r name dir target; do
     pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)

@@ -147,11 +147,14 @@ def test_an_authors_edit_of_a_published_publication_waits_for_an_editor():
     assert pending["revision"]["fields"]["title"] == "Nieuwe titel"
     assert pending["revision"]["fields"]["summary"] == "Korter"
 
+    # an editor's edit of another field meanwhile survives the approval
+    pending = applied(pending, domain.edit(pending, {"body": "Door de redactie"}, EVA, NOW))
     approved = domain.review(pending, "publish", None, EVA, NOW)
     assert approved.set["title"] == "Nieuwe titel" and approved.set["revision"] is None
+    assert approved.set["body"] == "Door de redactie" and approved.set["summary"] == "Korter"
     assert set(domain.text.query_terms("nieuw")) <= set(approved.set["terms"])
     [event] = approved.events
-    assert isinstance(event, PublicationUpdated) and event.title == "Nieuwe titel" and event.version == 4
+    assert isinstance(event, PublicationUpdated) and event.title == "Nieuwe titel" and event.version == 5
 
 
 def test_an_editor_can_send_a_revision_back_or_reject_it():

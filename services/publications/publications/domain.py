@@ -382,7 +382,8 @@ def _decide_revision(doc: dict, revision: dict, decision: str, note: str | None,
                      now: datetime, review_period_days: int) -> Change:
     if decision == workflow.PUBLISH:
         confirmed = _confirm(doc, by, note, now, review_period_days)
-        changes = {**confirmed.set, **indexed(revision["fields"]), "revision": None,
+        content = {name: doc[name] for name in CONTENT} | revision["fields"]
+        changes = {**confirmed.set, **indexed(content), "revision": None,
                    "version": doc["version"] + 1}
         updated = {**doc, **changes}
         event = PublicationUpdated(**_content_of(updated), published_at=doc["published_at"],
@@ -439,8 +440,9 @@ def edit(doc: dict, fields: dict, actor: dict, now: datetime) -> Change:
         raise Conflict("a submitted publication waits for an editor; it can be edited again "
                        "once the editor sends it back")
     if status == PUBLISHED:
-        pending = doc.get("revision") or {"fields": {name: doc[name] for name in CONTENT}}
-        revision = {"fields": pending["fields"] | given, "status": "pending", "by": by, "at": now, "note": None}
+        # only the fields the author changed, so an editor's edit meanwhile of another field survives
+        earlier = (doc.get("revision") or {}).get("fields", {})
+        revision = {"fields": earlier | given, "status": "pending", "by": by, "at": now, "note": None}
         return _change(doc, {"revision": revision}, now, [_entry(now, by, "revision_proposed")])
     content = {name: doc[name] for name in CONTENT} | given
     return _change(doc, indexed(content), now, [_entry(now, by, "edited")])

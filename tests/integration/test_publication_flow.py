@@ -38,7 +38,8 @@ def test_submitted_draft_reaches_notifications_through_the_outbox(running, servi
 
     submitted = call(publications, "submit", draft["id"], AUTHOR)
     assert submitted["status"] == "submitted"
-    assert [h["action"] for h in submitted["history"]] == ["created", "submitted"]
+    history = call(publications, "history", draft["id"], AUTHOR)["history"]
+    assert [h["action"] for h in history] == ["created", "submitted"]
 
     log = eventually(lambda: call(notifications, "event_log", draft["id"]), what="event in notifications")
     assert [entry["type"] for entry in log] == ["nl.wijkwijzer.publication.submitted"]

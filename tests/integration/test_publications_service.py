@@ -34,7 +34,7 @@ def start(config, replicas=1):
 
 @pytest.fixture
 def service(service_config):
-    [container] = start({**service_config, "REVIEW_DUE_INTERVAL": 3600})
+    [container] = start({**service_config, "REVIEW_DUE_INTERVAL": 3600, "FLAG_SYNC_INTERVAL": 0.5})
     yield container
     container.stop()
 
@@ -136,7 +136,10 @@ def test_concurrent_flags_are_all_counted(service):
     pool = eventlet.GreenPool(6)
     results = list(pool.imap(lambda n: call(service, "flag", live["id"], "Onjuist", {"sub": f"r{n}"}), range(6)))
     assert len(results) == 6
-    assert call(service, "get", live["id"], EVA)["open_flags"] == 6
+    # exact at once on MongoDB; on FerretDB a count can briefly miss concurrent flags, and the
+    # service's reconciling sweep puts it right
+    eventually(lambda: call(service, "get", live["id"], EVA)["open_flags"] == 6 or None, timeout=10,
+               what="all six flags counted")
 
 
 def test_an_answered_question_becomes_one_submission_for_editors(service, service_config):

@@ -28,6 +28,7 @@ from .views import history_view, publication_view
 log = logging.getLogger(__name__)
 
 REVIEW_DUE_INTERVAL = "REVIEW_DUE_INTERVAL"        # seconds between review-date sweeps
+FLAG_SYNC_INTERVAL = "FLAG_SYNC_INTERVAL"          # seconds between checks of flag counts
 REVIEW_PERIOD_DAYS = "REVIEW_PERIOD_DAYS"          # default time from publication to review
 REVIEW_DUE_CLAIM_STALE_S = 300                     # a notice claim this old was left by a dead replica
 FLAG_SYNC_ATTEMPTS = 10                            # flags at the same moment: recount until it holds
@@ -168,6 +169,22 @@ class PublicationsService:
         doc, created = Publications(self.db).insert(domain.question_draft(event["data"], datetime.now(UTC)))
         log.info("question %s: %s vraag-en-antwoord %s", event["data"].get("question_id"),
                  "created" if created else "already had", doc["_id"])
+
+    @configured_timer(FLAG_SYNC_INTERVAL, 60)
+    def reconcile_flag_counts(self) -> None:
+        """Bring every publication's open-flag count (and so whether it is hidden) in line with
+        its open flags. The flag request does this itself; this sweep repairs what it could not
+        see: on FerretDB a count taken while other readers flag the same publication can miss
+        their flags for a moment (seen in the tests), and a replica can die between storing a
+        flag and counting. Idempotent, so every replica may run it."""
+        publications, flags = Publications(self.db), Flags(self.db)
+        counts = flags.open_counts()
+        for doc in publications.flagged(list(counts)):
+            if doc["open_flags"] != counts.get(doc["_id"], 0):
+                try:
+                    self._count_flags(publications, flags, doc)
+                except Conflict:
+                    continue   # edited meanwhile: the next sweep
 
     @configured_timer(REVIEW_DUE_INTERVAL, 300)
     def tell_editors_of_review_dates(self) -> None:

@@ -100,6 +100,12 @@ class Publications:
             {"$group": {"_id": {"kind": "$kind", "topics": "$topics"}, "count": {"$sum": 1}}},
         ]))
 
+    def flagged(self, also: list[str]) -> Iterator[dict]:
+        """Publications that count open flags, and those with the ids in `also`."""
+        yield from self.collection.find({"open_flags": {"$gt": 0}}, HIDDEN)
+        if also:
+            yield from self.collection.find({"_id": {"$in": also}, "open_flags": 0}, HIDDEN)
+
     def due_for_review(self, today: str) -> Iterator[dict]:
         """Published publications whose review date passed and whose editors were not told yet."""
         return self.collection.find({"status": "published", "due_for_review": False,
@@ -135,6 +141,12 @@ class Flags:
             self.collection.insert_one({**flag, **outbox.fields(events)})
         except DuplicateKeyError:
             raise Conflict("you already flagged this publication; an editor will look at it") from None
+
+    def open_counts(self) -> dict[str, int]:
+        """Open flags per publication id (publications without any left out)."""
+        return {group["_id"]: group["count"] for group in self.collection.aggregate([
+            {"$match": {"status": "open"}},
+            {"$group": {"_id": "$publication_id", "count": {"$sum": 1}}}])}
 
     def count_open(self, publication_id: str) -> int:
         return self.collection.count_documents({"publication_id": publication_id, "status": "open"})

@@ -37,6 +37,7 @@ from .workflow import AUTHOR, EDITOR, PUBLISHED, SUBMITTED
 
 EDITOR_ROLES = frozenset({"editor", "admin"})
 FLAGS_TO_HIDE = 3
+REVIEW_PERIOD_DAYS = 730   # default from publication (or an editor's confirmation) to the next review
 # The account that owns drafts made from helpdesk answers.
 VRAAGBAAK = {"sub": "vraagbaak", "name": "Vraagbaak"}
 SYSTEM = "system"   # `by` of history entries the platform itself makes (review dates)
@@ -307,7 +308,7 @@ def _content_of(doc: dict) -> dict:
             "focus_areas": doc["focus_areas"], "organisation": doc["organisation"]}
 
 
-def _next_review(now: datetime, period_days: int = 730) -> str:
+def _next_review(now: datetime, period_days: int = REVIEW_PERIOD_DAYS) -> str:
     return (now.astimezone(AMSTERDAM).date() + timedelta(days=period_days)).isoformat()
 
 
@@ -328,7 +329,7 @@ def _decided(cls: type, doc: dict, note: str, now: datetime, revision: bool) -> 
 
 
 def review(doc: dict, decision: str, note: str | None, actor: dict, now: datetime,
-           review_period_days: int = 730) -> Change:
+           review_period_days: int = REVIEW_PERIOD_DAYS) -> Change:
     """An editor's decision about whatever waits for one: a submission, else a pending
     revision, else open flags or a passed review date (`publish` then means "it stays,
     as it is"). Conflict when nothing waits."""

@@ -113,7 +113,7 @@ def search(publications: Publications, params: dict, viewer: dict | None) -> dic
         relevance = bool(terms) and parsed.sort != "date"
         # tier 0: every term in the title; tier 1: the rest (date order: one tier)
         tiers = [{**query, "title_terms": {"$all": terms}}, query] if relevance else [query]
-        after = _position(parsed.cursor)
+        after = _position(parsed.cursor, ("tier", "at", "id"))
         if after is not None and after["tier"] >= len(tiers):
             raise Invalid("invalid cursor", [{"field": "cursor", "message": "not a cursor this search gave out"}])
         found = _ranked(publications, tiers, terms, after, parsed.limit)
@@ -124,16 +124,17 @@ def search(publications: Publications, params: dict, viewer: dict | None) -> dic
     return result
 
 
-def _position(cursor: str | None) -> dict | None:
-    position = pages.decode(cursor, ("tier", "at", "id"))
+def _position(cursor: str | None, keys: tuple[str, ...]) -> dict | None:
+    """The position a cursor of ours holds, its `at` as a datetime; Invalid for any other cursor."""
+    position = pages.decode(cursor, keys)
     if position is None:
         return None
     try:
         at = datetime.fromisoformat(position["at"])
-        if at.tzinfo is None or not isinstance(position["tier"], int) or position["tier"] < 0:
+        if at.tzinfo is None or not isinstance(position.get("tier", 0), int) or position.get("tier", 0) < 0:
             raise ValueError(position)
     except (TypeError, ValueError):
-        raise Invalid("invalid cursor", [{"field": "cursor", "message": "not a cursor this search gave out"}]) \
+        raise Invalid("invalid cursor", [{"field": "cursor", "message": "not a cursor this list gave out"}]) \
             from None
     return {**position, "at": at}
 
@@ -158,21 +159,13 @@ def _ranked(publications: Publications, tiers: list[dict], terms: list[str], aft
 
 def _related(publications: Publications, query: dict, terms: list[str], limit: int) -> list[dict]:
     wanted = set(terms)
-    candidates = publications.matching(query, _NEWEST_FIRST, batch=RELATED_CANDIDATES) \
+    candidates = publications.matching(query, _NEWEST_FIRST, batch=RELATED_CANDIDATES, also=("terms",)) \
         .limit(RELATED_CANDIDATES)
 
     def score(doc: dict) -> int:
         return 3 * len(wanted & set(doc.get("title_terms", []))) + len(wanted & set(doc.get("terms", [])))
     # candidates come newest first and sorted() is stable, so equal scores stay newest first
-    return sorted(_with_terms(publications, candidates), key=score, reverse=True)[:limit]
-
-
-def _with_terms(publications: Publications, docs: Iterator[dict]) -> list[dict]:
-    """The candidates' full term lists, read by id: the list projection leaves them out."""
-    found = list(docs)
-    terms = {d["_id"]: d.get("terms", []) for d in publications.collection.find(
-        {"_id": {"$in": [d["_id"] for d in found]}}, {"terms": 1})}
-    return [{**d, "terms": terms.get(d["_id"], [])} for d in found]
+    return sorted(candidates, key=score, reverse=True)[:limit]
 
 
 def _counts(publications: Publications, query: dict) -> dict:
@@ -200,13 +193,8 @@ def review_queue(publications: Publications, reasons: list[str], organisations: 
     query: dict = {"queue": {"$in": reasons or list(QUEUE_REASONS)}}
     if organisations:
         query["organisation"] = {"$in": organisations}
-    after = pages.decode(cursor, ("at", "id"))
+    after = _position(cursor, ("at", "id"))
     if after is not None:
-        try:
-            after["at"] = datetime.fromisoformat(after["at"])
-        except (TypeError, ValueError):
-            raise Invalid("invalid cursor", [{"field": "cursor", "message": "not a cursor this list gave out"}]) \
-                from None
         query["created_at"] = {"$gte": after["at"]}
 
     def oldest_first() -> Iterator[dict]:

@@ -8,6 +8,7 @@ publishes the events. `viewer` and `actor` are the caller's token claims
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from nameko.dependency_providers import Config
@@ -43,7 +44,7 @@ class PublicationsService:
     config = Config()
 
     def _review_period_days(self) -> int:
-        return int(self.config.get(REVIEW_PERIOD_DAYS, 730))
+        return int(self.config.get(REVIEW_PERIOD_DAYS, domain.REVIEW_PERIOD_DAYS))
 
     def _apply(self, publications: Publications, doc: dict, change: domain.Change,
                event_id: str | None = None) -> dict:
@@ -86,34 +87,30 @@ class PublicationsService:
             raise NotFound(f"no publication {publication_id!r}")
         return history_view(doc)
 
-    @rpc(expected_exceptions=EXPECTED)
-    def edit(self, publication_id: str, fields: dict, actor: dict) -> dict:
+    def _act(self, publication_id: str, actor: dict, rule: Callable[[dict, datetime], domain.Change]) -> dict:
+        """Load the publication, write what `rule(doc, now)` changes, show the result to `actor`."""
         publications = Publications(self.db)
         doc = publications.find(publication_id)
-        updated = self._apply(publications, doc, domain.edit(doc, fields, actor, datetime.now(UTC)))
+        updated = self._apply(publications, doc, rule(doc, datetime.now(UTC)))
         return publication_view(updated, domain.capacities(updated, actor))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def edit(self, publication_id: str, fields: dict, actor: dict) -> dict:
+        return self._act(publication_id, actor, lambda doc, now: domain.edit(doc, fields, actor, now))
 
     @rpc(expected_exceptions=EXPECTED)
     def submit(self, publication_id: str, actor: dict) -> dict:
-        publications = Publications(self.db)
-        doc = publications.find(publication_id)
-        updated = self._apply(publications, doc, domain.submit(doc, actor, datetime.now(UTC)))
-        return publication_view(updated, domain.capacities(updated, actor))
+        return self._act(publication_id, actor, lambda doc, now: domain.submit(doc, actor, now))
 
     @rpc(expected_exceptions=EXPECTED)
     def review(self, publication_id: str, decision: str, note: str | None, actor: dict) -> dict:
-        publications = Publications(self.db)
-        doc = publications.find(publication_id)
-        change = domain.review(doc, decision, note, actor, datetime.now(UTC), self._review_period_days())
-        updated = self._apply(publications, doc, change)
-        return publication_view(updated, domain.capacities(updated, actor))
+        period = self._review_period_days()
+        return self._act(publication_id, actor,
+                         lambda doc, now: domain.review(doc, decision, note, actor, now, period))
 
     @rpc(expected_exceptions=EXPECTED)
     def withdraw(self, publication_id: str, note: str | None, actor: dict) -> dict:
-        publications = Publications(self.db)
-        doc = publications.find(publication_id)
-        updated = self._apply(publications, doc, domain.withdraw(doc, actor, note, datetime.now(UTC)))
-        return publication_view(updated, domain.capacities(updated, actor))
+        return self._act(publication_id, actor, lambda doc, now: domain.withdraw(doc, actor, note, now))
 
     @rpc(expected_exceptions=EXPECTED)
     def flag(self, publication_id: str, reason: str, reporter: dict) -> dict:

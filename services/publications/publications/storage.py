@@ -87,9 +87,11 @@ class Publications:
             raise Conflict("the publication changed meanwhile; reload and try again")
         return self.find(doc["_id"])
 
-    def matching(self, query: dict, sort: list[tuple[str, int]], batch: int) -> Iterator[dict]:
-        """Publications matching `query` in `sort` order, as list entries, read lazily."""
-        return self.collection.find(query, LISTED).sort(sort).batch_size(batch)
+    def matching(self, query: dict, sort: list[tuple[str, int]], batch: int,
+                 also: tuple[str, ...] = ()) -> Iterator[dict]:
+        """Publications matching `query` in `sort` order, as list entries (with the fields in
+        `also`), read lazily."""
+        return self.collection.find(query, {**LISTED, **dict.fromkeys(also, 1)}).sort(sort).batch_size(batch)
 
     def kind_and_topic_counts(self, query: dict) -> list[dict]:
         """How many match `query` per (kind, topics) combination: one `$group` gives the total

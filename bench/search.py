@@ -1,6 +1,6 @@
 """Publication search latency as the kennisbank grows: 1,000 -> 10,000 -> 100,000 publications.
 
-    bash bench/search.sh [sizes...] [--samples N] [--samples-100k N] [--budget S] [--seed N] [--keep] [--quick]
+    bash bench/search.sh [sizes...] [--samples N] [--samples-100k N] [--budget S] [--seed N] [--keep] [--database NAME] [--quick]
 
     bash bench/search.sh                    # sizes 1000 10000 100000
     bash bench/search.sh 1000 5000          # other sizes
@@ -13,7 +13,8 @@ What it does, in order:
    database `bench_search_<random>`; they create their indexes on the empty collection at start;
 2. grows the collection to each size by inserting only the difference: seeded Dutch-like
    publications built by `publications.domain.imported` (published, with their search terms),
-   inserted with pymongo `insert_many` in batches of 1,000;
+   inserted with pymongo `insert_many` in batches of 1,000, then rebuilds the search index
+   (`SearchIndex.rebuild`, what `python -m publications.reindex` runs after an import);
 3. at each size times three kinds of query (one term, three terms, one term with a topic and a
    kind filter) over two paths: the `publications.search` RPC, and `GET /api/v1/publications`
    through the gateway; two warm-up calls, then the samples, rotating over a few queries per
@@ -66,6 +67,7 @@ with warnings.catch_warnings():
     from nameko.standalone.rpc import ClusterRpcProxy
     from publications import storage
     from publications.domain import imported
+    from publications.index import SearchIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMEKO = Path(sys.executable).with_name("nameko")
@@ -373,11 +375,13 @@ class Load:
     added: int
     build_s: float   # generating the fields and `imported` (terms, HTML)
     insert_s: float
+    index_s: float   # rebuilding the search index over all `size`
 
     def __str__(self) -> str:
         total = self.build_s + self.insert_s
         return (f"loaded {self.size:>9,} (+{self.added:,}) in {total:6.1f} s: build {self.build_s:.1f} s, "
-                f"insert {self.insert_s:.1f} s ({self.added / max(total, 1e-9):,.0f} publications/s)")
+                f"insert {self.insert_s:.1f} s ({self.added / max(total, 1e-9):,.0f} publications/s); "
+                f"search index rebuilt in {self.index_s:.1f} s")
 
 
 def grow(collection, corpus: Corpus, have: int, size: int) -> Load:
@@ -396,7 +400,10 @@ def grow(collection, corpus: Corpus, have: int, size: int) -> Load:
             progress(f"\r  loading {start + len(docs):,} / {size:,}", end="")
     if counting:
         progress("\r\033[K", end="")
-    return Load(size, size - have, build, insert)
+    t0 = time.perf_counter()
+    if size > have or SearchIndex(collection.database, COLLECTION).generation() == 0:
+        SearchIndex(collection.database, COLLECTION).rebuild()
+    return Load(size, size - have, build, insert, time.perf_counter() - t0)
 
 
 # -- measuring ------------------------------------------------------------------------------------
@@ -585,8 +592,11 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds per row after which it takes no more samples (default 300)")
     parser.add_argument("--seed", type=int, default=31, help="corpus seed (default 31)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--database", help="a database kept by --keep (same --seed): grow it instead of a new "
+                                           "one, skipping the sizes it is past; kept afterwards")
     parser.add_argument("--quick", action="store_true", help="sizes 200 1000, 5 samples: a check of the harness")
     args = parser.parse_args(argv)
+    args.keep = args.keep or bool(args.database)
     quick = args.quick
     args.sizes = sorted(set(args.sizes or args.positional_sizes or ([200, 1000] if quick else [1000, 10000, 100000])))
     args.samples = args.samples or (5 if quick else 30)
@@ -608,7 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("amqp").setLevel(logging.ERROR)
 
     run_id = uuid.uuid4().hex[:8]
-    database = f"bench_search_{run_id}"
+    database = args.database or f"bench_search_{run_id}"
     client = pymongo.MongoClient(mongodb_uri, tz_aware=True)
     management = f"http://{urllib.parse.urlparse(amqp_uri).hostname or '127.0.0.1'}:15672"
     vhost = Broker({"AMQP_URI": amqp_uri, "MANAGEMENT_URL": os.environ.get("RABBITMQ_MANAGEMENT_URL", management)},
@@ -637,8 +647,11 @@ def main(argv: list[str] | None = None) -> int:
             with ClusterRpcProxy({"AMQP_URI": services.amqp_uri}, timeout=RPC_TIMEOUT) as rpc, \
                     requests.Session() as session:
                 paths = {"rpc": rpc_search(rpc), "gateway": gateway_search(session, services.base_url)}
-                have = 0
+                have = collection.estimated_document_count()   # more than 0 in a kept --database
                 for size in args.sizes:
+                    if have > size:
+                        progress(f"{database} holds {have:,} publications: size {size:,} skipped")
+                        continue
                     loads.append(grow(collection, corpus, have, size))
                     have = size
                     progress(str(loads[-1]))

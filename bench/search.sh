@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Publication search latency at 1,000 / 10,000 / 100,000 publications, over the publications.search
 # RPC and through the gateway; the details and the flags are in bench/search.py.
-# Usage: bash bench/search.sh [sizes...] [--samples N] [--samples-100k N] [--budget S] [--seed N] [--keep] [--quick]
+# Usage: bash bench/search.sh [sizes...] [--samples N] [--samples-100k N] [--budget S] [--seed N] [--keep] [--database NAME] [--quick]
 # Starts its own publications service and gateway (in a RabbitMQ vhost and database of their own,
 # removed afterwards), so a platform from deploy/platform.sh may keep running.
 set -euo pipefail

@@ -69,7 +69,8 @@ def pytest_terminal_summary(terminalreporter):
         for report in terminalreporter.stats.get(outcome, []):
             if report.when != "call" and outcome == "passed":
                 continue
-            layer = next((m for m in LAYERS if m in report.keywords), None)
+            # a collection error's report has no keywords: it belongs to no layer
+            layer = next((m for m in LAYERS if m in getattr(report, "keywords", {})), None)
             if layer:
                 counts[layer][outcome] = counts[layer].get(outcome, 0) + 1
     terminalreporter.section("tests per layer")

@@ -46,7 +46,9 @@ def test_submitted_draft_reaches_notifications_through_the_outbox(running, servi
 
     import pymongo
     db = pymongo.MongoClient(service_config["MONGODB_URI"])[service_config["MONGODB_DATABASE"]]
-    assert db.publications.find_one({"_id": draft["id"]})["outbox"] == [], "confirmed events are cleared"
+    stored = db.publications.find_one({"_id": draft["id"]})
+    assert stored["outbox"] == [], "confirmed events are cleared"
+    assert "outbox_lease" not in stored, "and the lease, so the relay's query no longer finds it"
 
 
 def test_domain_errors_reach_the_caller_as_their_own_types(running):

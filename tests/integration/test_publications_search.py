@@ -7,7 +7,9 @@ import pytest
 from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_hook
 from publications import domain
+from publications.index import SearchIndex
 from publications.service import PublicationsService
+from publications.storage import COLLECTION, Publications
 from wijkwijzer.errors import Forbidden, Invalid
 
 pytestmark = pytest.mark.integration
@@ -39,6 +41,7 @@ def service(config):
         docs[name] = domain.imported(fields, AUTHOR, START + timedelta(days=n))
     draft = domain.new_draft({"title": "Concept over bewoners", "kind": "artikel"}, AUTHOR, START)
     db.publications.insert_many([*docs.values(), draft])
+    SearchIndex(db, COLLECTION).rebuild()   # as after an import
     container = ServiceContainer(PublicationsService, {**config, "REVIEW_DUE_INTERVAL": 3600})
     container.start()
     container.ids = {name: doc["_id"] for name, doc in docs.items()} | {"draft": draft["_id"]}
@@ -116,14 +119,15 @@ def test_pages_have_no_duplicates_or_gaps_while_publications_arrive(service, sor
     initial = [domain.imported({"title": f"Stuk {n} " + (marker if n % 2 else ""), "body": marker,
                                 "kind": "tool"}, AUTHOR, START + timedelta(hours=n % 5)) for n in range(23)]
     db.publications.insert_many(initial)
+    SearchIndex(db, COLLECTION).rebuild()
     seen, cursor, pages = [], None, 0
     while True:
         page = search(service, q=marker, sort=sort, limit=4, cursor=cursor)
         seen += [item["id"] for item in page["items"]]
         pages += 1
         # a new matching publication between every two pages, in both tiers
-        db.publications.insert_one(domain.imported({"title": f"Nieuw {pages} {marker}", "body": marker,
-                                                    "kind": "tool"}, AUTHOR, datetime.now(UTC)))
+        Publications(db).insert(domain.imported({"title": f"Nieuw {pages} {marker}", "body": marker,
+                                                 "kind": "tool"}, AUTHOR, datetime.now(UTC)))
         cursor = page["next_cursor"]
         if cursor is None:
             break

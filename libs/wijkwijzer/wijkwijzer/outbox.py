@@ -7,9 +7,10 @@ worker publishes them with publisher confirms and `$pull`s only the confirmed
 ones (`OutboxSender.send`): the fast, normal path. Whatever that misses (broker
 down, process killed between write and publish) the relay finds later.
 
-The relay runs in every replica. Each document carries `outbox_lease`: the
-writer owns its fresh events until the lease passes (`WRITER_GRACE`), then any
-replica may claim the document and move the lease forward (`RELAY_LEASE`), so
+The relay runs in every replica. Each document with events pending carries
+`outbox_lease` (removed when its outbox empties, so that the relay's indexed
+query finds only those): the writer owns its fresh events until the lease
+passes (`WRITER_GRACE`), then any replica may claim the document and move the lease forward (`RELAY_LEASE`), so
 two replicas never sweep the same document at once. The claim is the insert of
 a unique `_id` into `outbox_claims`, not a `find_one_and_update` of the lease:
 FerretDB (infra.md's MongoDB-wire fallback) runs that, and any filtered update,
@@ -118,6 +119,11 @@ def publish_pending(collection: Collection, doc_id: Any, pending: list[dict],
     try:
         for stored in confirmed:  # one $pull each: FerretDB takes no `$in` condition there
             collection.update_one({"_id": doc_id}, {"$pull": {FIELD: stored}})
+        if len(confirmed) == len(pending):
+            # An emptied outbox needs no lease: the LEASE index then holds only documents with
+            # events pending, and the relay's query reads those alone, not every document ever
+            # written. The filter keeps the lease of events a writer staged meanwhile.
+            collection.update_one({"_id": doc_id, f"{FIELD}.0": {"$exists": False}}, {"$unset": {LEASE: ""}})
     except Exception as exc:  # noqa: BLE001 (the write stands; the relay publishes again, which is allowed)
         log.warning("published events of %s not cleared yet: %s", doc_id, exc)
     return len(confirmed)

@@ -1,11 +1,15 @@
-"""Recompute what is derived from each publication: `python -m publications.reindex`.
+"""Recompute what is derived from each publication, then rebuild the search index:
+`python -m publications.reindex`.
 
 Search terms and the sanitised HTML are stored with each publication, so they are only as
 current as the code that wrote them. Run this after a change to the text analysis
-(text.py) or the rendering (rendering.py), and once after upgrading from a version that
-stored neither; it also fills in fields that version did not have. It changes nothing a
-reader sees, so the publication's `version` stays. Safe to run again and while the
-service runs (a publication edited meanwhile is skipped and counted; run it again).
+(text.py) or the rendering (rendering.py), once after upgrading from a version that
+stored neither (it also fills in fields that version did not have), and after loading
+publications into the database by other means than the service (an import). It changes
+nothing a reader sees, so the publication's `version` stays. Safe to run again and while
+the service runs: a publication edited meanwhile is skipped and counted (run it again),
+and the index rebuild (index.py) holds writers off, whose writes the service's repair
+timer then indexes.
 
     MONGODB_URI=mongodb://... MONGODB_DATABASE=publications python -m publications.reindex
 """
@@ -18,6 +22,7 @@ import pymongo
 from pymongo.database import Database
 
 from . import domain
+from .index import SearchIndex
 from .storage import COLLECTION
 
 # fields older versions did not store, with what they mean for such a publication
@@ -49,8 +54,10 @@ def reindex(db: Database) -> tuple[int, int]:
 
 def main() -> int:
     client = pymongo.MongoClient(os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/"), tz_aware=True)
-    done, skipped = reindex(client[os.environ.get("MONGODB_DATABASE", "publications")])
+    db = client[os.environ.get("MONGODB_DATABASE", "publications")]
+    done, skipped = reindex(db)
     print(f"reindexed {done} publication(s); {skipped} changed meanwhile (run again for those)")
+    print(f"search index rebuilt: {SearchIndex(db, COLLECTION).rebuild()} publication(s)")
     return 0
 
 

@@ -2,15 +2,14 @@
 
 Full text without `$text` (not in our MongoDB subset): every publication stores the
 stemmed, normalised terms of its title, summary and body (`terms`) and of its title
-alone (`title_terms`), indexed as multikey fields. A query's terms must all be in
-`terms` (`$all`).
+alone (`title_terms`), and the search index (index.py) keeps a bitmap per term, status
+and taxonomy value of the publications that have it. A query's terms must all be there.
 
-Relevance is by tiers, each newest first: first the publications with every query
-term in their title, then the rest. Within our subset no score can be computed in
-the database, but tiers can be read in index order and paged by a keyset
-position (tier, listed_at, id), so a page costs the same at 100,000 publications as at
-1,000, and new publications (which are newest, so ahead of any position) cause no
-duplicates or gaps on later pages.
+Relevance is by tiers, each newest first: first the publications with every query term
+in their title, then the rest. Publications are numbered in listing order, so a page is
+the next numbers of a tier below the cursor's position (tier, number): a page costs the
+same at 100,000 publications as at 1,000, and new publications (which get the highest
+numbers, so ahead of any position) cause no duplicates or gaps on later pages.
 
 `match="any"` is for related publications (the helpdesk): any query term counts, the
 newest RELATED_CANDIDATES candidates are scored by how many terms they share (title
@@ -18,17 +17,18 @@ terms count triple) and the best `limit` returned, in one page.
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pyroaring import BitMap
 from wijkwijzer import pages
 from wijkwijzer.errors import Forbidden, Invalid, field_errors
 
 from . import text
 from .domain import EDITOR_ROLES, QUEUE_REASONS, check_taxonomy
+from .index import SearchIndex, Snapshot
 from .storage import Publications
 from .views import listed_view
 from .workflow import PUBLISHED, STATUSES
@@ -37,7 +37,8 @@ RELATED_CANDIDATES = 200
 # query parameter -> (stored field, taxonomy field name as check_taxonomy knows it)
 FILTERS = {"topic": ("topics", "topics"), "kind": ("kind", "kind"), "audience": ("audiences", "audiences"),
            "focus_area": ("focus_areas", "focus_areas"), "organisation": ("organisation", "organisation")}
-_NEWEST_FIRST = [("listed_at", -1), ("_id", -1)]
+# facet name in results -> stored field
+FACETS = {"topic": "topics", "kind": "kind"}
 
 
 class SearchParams(BaseModel):
@@ -78,50 +79,85 @@ def is_editor(viewer: dict | None) -> bool:
     return bool(viewer and EDITOR_ROLES & set(viewer.get("roles") or []))
 
 
-def base_query(params: SearchParams, viewer: dict | None) -> dict:
-    """Who may see what, and the filters. Without `status`, everyone sees what is published,
-    and only editors what is hidden by flags."""
-    query: dict = {}
-    if params.status:
-        if not is_editor(viewer):
-            raise Forbidden("only editors may search by status")
-        query["status"] = {"$in": params.status}
-    else:
-        query["status"] = PUBLISHED
-        if not is_editor(viewer):
-            query["hidden"] = False
-    for name, (stored, _) in FILTERS.items():
-        values = getattr(params, name)
-        if values:
-            query[stored] = {"$in": values}
-    return query
-
-
-def search(publications: Publications, params: dict, viewer: dict | None) -> dict:
+def search(index: SearchIndex, params: dict, viewer: dict | None) -> dict:
     """`{items, next_cursor, total, facets}` for a search by `viewer` (None: anonymous)."""
     parsed = parse(params)
-    query = base_query(parsed, viewer)
-    terms = text.query_terms(parsed.q or "")
     editor = is_editor(viewer)
-    if terms and parsed.match == "any":
-        query["terms"] = {"$in": terms}
-        result = {"items": [listed_view(d, editor) for d in _related(publications, query, terms, parsed.limit)],
-                  "next_cursor": None}
+    if parsed.status and not editor:
+        raise Forbidden("only editors may search by status")
+    terms = text.query_terms(parsed.q or "")
+    any_term = bool(terms) and parsed.match == "any"
+    relevance = bool(terms) and (any_term or parsed.sort != "date")
+    filters = {stored: values for name, (stored, _) in FILTERS.items() if (values := getattr(parsed, name))}
+    snapshot = index.read(terms, ["status", "hidden", *FACETS.values(), *filters])
+    allowed = _visible(snapshot, parsed.status, editor)
+    for field, values in filters.items():
+        allowed &= _union(snapshot.bits(f"field:{field}={value}") for value in values)
+    if any_term:
+        hits = allowed & _union(snapshot.bits(f"term:{t}") for t in terms)
+        result = {"items": snapshot.cards(_related(snapshot, hits, terms, parsed.limit)), "next_cursor": None}
     else:
-        if terms:
-            query["terms"] = {"$all": terms}
-        relevance = bool(terms) and parsed.sort != "date"
+        hits = allowed
+        for term in terms:
+            hits &= snapshot.bits(f"term:{term}")
         # tier 0: every term in the title; tier 1: the rest (date order: one tier)
-        tiers = [{**query, "title_terms": {"$all": terms}}, query] if relevance else [query]
-        after = _position(parsed.cursor, ("tier", "at", "id"))
-        if after is not None and after["tier"] >= len(tiers):
+        tiers = [hits & _intersection(snapshot.bits(f"title:{t}") for t in terms)] if relevance else []
+        tiers.append(hits - tiers[0] if tiers else hits)
+        after = pages.decode(parsed.cursor, ("tier", "n"))
+        if after is not None and not (type(after["tier"]) is int and type(after["n"]) is int
+                                      and 0 <= after["tier"] < len(tiers) and 1 <= after["n"] < 2 ** 32):
             raise Invalid("invalid cursor", [{"field": "cursor", "message": "not a cursor this search gave out"}])
-        found = _ranked(publications, tiers, terms, after, parsed.limit)
-        result = pages.page(found, parsed.limit, lambda hit: {
-            "tier": hit[0], "at": hit[1]["listed_at"].isoformat(), "id": hit[1]["_id"]})
-        result["items"] = [listed_view(doc, editor) for _, doc in result["items"]]
-    result.update(_counts(publications, query))
-    return result
+        result = pages.page(_ranked(tiers, after), parsed.limit, lambda hit: {"tier": hit[0], "n": hit[1]})
+        result["items"] = snapshot.cards(n for _, n in result["items"])
+    result["items"] = [listed_view(card, editor) for card in result["items"]]
+    return {**result, "total": len(hits), "facets": {
+        facet: _counted(hits, snapshot.values(field)) for facet, field in FACETS.items()}}
+
+
+def _visible(snapshot: Snapshot, statuses: list[str], editor: bool) -> BitMap:
+    """Without `status`, everyone sees what is published, and only editors what flags hide."""
+    if statuses:
+        return _union(snapshot.bits(f"field:status={status}") for status in statuses)
+    published = snapshot.bits(f"field:status={PUBLISHED}")
+    return published if editor else published - snapshot.bits("field:hidden=yes")
+
+
+def _union(bitmaps) -> BitMap:
+    return BitMap.union(BitMap(), *bitmaps)
+
+
+def _intersection(bitmaps) -> BitMap:
+    bitmaps = list(bitmaps)
+    return BitMap.intersection(*bitmaps) if len(bitmaps) > 1 else bitmaps[0]
+
+
+def _ranked(tiers: list[BitMap], after: dict | None) -> Iterator[tuple[int, int]]:
+    """(tier, number) from just after `after`, each tier highest number (newest) first."""
+    for tier in range(after["tier"] if after else 0, len(tiers)):
+        bits = tiers[tier]
+        below = bits.rank(after["n"] - 1) if after and after["tier"] == tier else len(bits)
+        while below > 0:   # in slices, so a page reads only about its own numbers
+            chunk = bits[max(0, below - pages.MAX_LIMIT - 1):below]
+            yield from ((tier, n) for n in reversed(list(chunk)))
+            below -= len(chunk)
+
+
+def _related(snapshot: Snapshot, hits: BitMap, terms: list[str], limit: int) -> list[int]:
+    """The best `limit` of the newest RELATED_CANDIDATES hits, by shared terms (title terms
+    count triple); equal scores stay newest first."""
+    candidates = list(hits[max(0, len(hits) - RELATED_CANDIDATES):])[::-1]
+    term_bits = [snapshot.bits(f"term:{t}") for t in terms]
+    title_bits = [snapshot.bits(f"title:{t}") for t in terms]
+
+    def score(n: int) -> int:
+        return 3 * sum(n in bits for bits in title_bits) + sum(n in bits for bits in term_bits)
+    return sorted(candidates, key=score, reverse=True)[:limit]
+
+
+def _counted(hits: BitMap, values: dict[str, BitMap]) -> dict[str, int]:
+    """How many hits have each value, most first; values no hit has left out."""
+    counts = {value: hits.intersection_cardinality(bits) for value, bits in values.items()}
+    return {value: n for value, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])) if n}
 
 
 def _position(cursor: str | None, keys: tuple[str, ...]) -> dict | None:
@@ -131,55 +167,12 @@ def _position(cursor: str | None, keys: tuple[str, ...]) -> dict | None:
         return None
     try:
         at = datetime.fromisoformat(position["at"])
-        if at.tzinfo is None or not isinstance(position.get("tier", 0), int) or position.get("tier", 0) < 0:
+        if at.tzinfo is None:
             raise ValueError(position)
     except (TypeError, ValueError):
         raise Invalid("invalid cursor", [{"field": "cursor", "message": "not a cursor this list gave out"}]) \
             from None
     return {**position, "at": at}
-
-
-def _ranked(publications: Publications, tiers: list[dict], terms: list[str], after: dict | None,
-            limit: int) -> Iterator[tuple[int, dict]]:
-    """(tier, publication) in order from just after `after`."""
-    wanted = set(terms)
-    for tier in range(after["tier"] if after else 0, len(tiers)):
-        query = dict(tiers[tier])
-        position = after if after is not None and after["tier"] == tier else None
-        if position is not None:
-            # keyset without $or (not in our subset): from the position's date, skip the ties shown
-            query["listed_at"] = {"$lte": position["at"]}
-        for doc in publications.matching(query, _NEWEST_FIRST, batch=limit + 1):
-            if position is not None and (doc["listed_at"], doc["_id"]) >= (position["at"], position["id"]):
-                continue
-            if tier > 0 and wanted <= set(doc.get("title_terms", [])):
-                continue  # shown in the title tier
-            yield tier, doc
-
-
-def _related(publications: Publications, query: dict, terms: list[str], limit: int) -> list[dict]:
-    wanted = set(terms)
-    candidates = publications.matching(query, _NEWEST_FIRST, batch=RELATED_CANDIDATES, also=("terms",)) \
-        .limit(RELATED_CANDIDATES)
-
-    def score(doc: dict) -> int:
-        return 3 * len(wanted & set(doc.get("title_terms", []))) + len(wanted & set(doc.get("terms", [])))
-    # candidates come newest first and sorted() is stable, so equal scores stay newest first
-    return sorted(candidates, key=score, reverse=True)[:limit]
-
-
-def _counts(publications: Publications, query: dict) -> dict:
-    """The total and the facet counts per topic and kind, for the whole result."""
-    total, kinds, topics = 0, Counter(), Counter()
-    for group in publications.kind_and_topic_counts(query):
-        total += group["count"]
-        kinds[group["_id"].get("kind")] += group["count"]
-        for topic in group["_id"].get("topics") or []:
-            topics[topic] += group["count"]
-
-    def ordered(counter: Counter) -> dict[str, int]:
-        return {key: n for key, n in sorted(counter.items(), key=lambda item: (-item[1], item[0])) if key}
-    return {"total": total, "facets": {"topic": ordered(topics), "kind": ordered(kinds)}}
 
 
 def review_queue(publications: Publications, reasons: list[str], organisations: list[str],

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 REVIEW_DUE_INTERVAL = "REVIEW_DUE_INTERVAL"        # seconds between review-date sweeps
 FLAG_SYNC_INTERVAL = "FLAG_SYNC_INTERVAL"          # seconds between checks of flag counts
+SEARCH_REPAIR_INTERVAL = "SEARCH_REPAIR_INTERVAL"  # seconds between looks for unindexed writes
 REVIEW_PERIOD_DAYS = "REVIEW_PERIOD_DAYS"          # default time from publication to review
 REVIEW_DUE_CLAIM_STALE_S = 300                     # a notice claim this old was left by a dead replica
 FLAG_SYNC_ATTEMPTS = 10                            # flags at the same moment: recount until it holds
@@ -151,7 +152,7 @@ class PublicationsService:
     def search(self, params: dict, viewer: dict | None = None) -> dict:
         """Full-text search with filters and facets (see search.py); the helpdesk asks it
         with `match="any"` for publications related to a question."""
-        return search.search(Publications(self.db), params, viewer)
+        return search.search(Publications(self.db).index, params, viewer)
 
     @rpc(expected_exceptions=EXPECTED)
     def review_queue(self, reasons: list[str] | None = None, organisations: list[str] | None = None,
@@ -182,6 +183,14 @@ class PublicationsService:
                     self._count_flags(publications, flags, doc)
                 except Conflict:
                     continue   # edited meanwhile: the next sweep
+
+    @configured_timer(SEARCH_REPAIR_INTERVAL, 15)
+    def repair_search_index(self) -> None:
+        """Index the publications whose writer could not (the index stayed locked, say by a
+        rebuild) or died between its write and indexing. Idempotent, so every replica may."""
+        repaired = Publications(self.db).index.repair()
+        if repaired:
+            log.info("search index: %d publication(s) indexed by repair", repaired)
 
     @configured_timer(REVIEW_DUE_INTERVAL, 300)
     def tell_editors_of_review_dates(self) -> None:

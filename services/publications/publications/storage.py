@@ -12,6 +12,7 @@ from wijkwijzer import outbox
 from wijkwijzer.cloudevents import CloudEvent
 from wijkwijzer.errors import Conflict, NotFound
 
+from . import index
 from .domain import Change
 
 COLLECTION = "publications"
@@ -24,44 +25,44 @@ INDEXES = {
         ([("slug", 1)], {"unique": True}),
         # a retried create (same author, same Idempotency-Key) must not make a second draft
         ([("author.sub", 1), ("idempotency_key", 1)], {"unique": True}),
-        # search: a query term, then newest first (filters narrow what the index finds)
-        ([("terms", 1), ("status", 1), ("listed_at", -1)], {}),
-        ([("title_terms", 1), ("status", 1), ("listed_at", -1)], {}),
-        # browsing without a query, and by topic
-        ([("status", 1), ("listed_at", -1)], {}),
-        ([("topics", 1), ("status", 1), ("listed_at", -1)], {}),
+        # the search index's rebuild numbers publications in listing order (search is index.py)
+        ([("listed_at", 1), ("_id", 1)], {}),
         # the editors' review queue, and the review-date timer
         ([("queue", 1), ("created_at", 1)], {}),
         ([("status", 1), ("due_for_review", 1), ("review_due", 1)], {}),
     ],
+    index.PENDING: [([("at", 1)], {})],
 }
 
 # Internal bookkeeping a client never sees.
 HIDDEN = {outbox.FIELD: 0, outbox.LEASE: 0, "idempotency_key": 0}
-# What a list shows of each publication, and what search needs to rank it.
-LISTED = {name: 1 for name in (
-    "slug", "title", "summary", "kind", "topics", "audiences", "focus_areas", "organisation", "authors",
-    "status", "hidden", "published_at", "listed_at", "title_terms", "queue", "review_due", "open_flags",
-    "created_at", "updated_at")}
+# What a list shows of each publication (a search shows the same, from the index).
+LISTED = dict.fromkeys(index.CARD, 1)
 _ID = re.compile(r"^[0-9a-f]{32}$")
 _SLUG = re.compile(r"^[a-z0-9-]{1,120}$")
 
 
 class Publications:
+    """Publications, and their entries in the search index: every write here updates both."""
+
     def __init__(self, db: Database):
         self.collection = db[COLLECTION]
+        self.index = index.SearchIndex(db, COLLECTION)
 
     def insert(self, doc: dict) -> tuple[dict, bool]:
         """Store a new publication: (it, True); or, when the author already created one with
         the same idempotency key, (that one, False)."""
+        token = self.index.mark(doc["_id"])
         try:
             self.collection.insert_one(doc)
         except DuplicateKeyError:
+            self.index.unmark(doc["_id"], token)
             existing = self.collection.find_one(
                 {"author.sub": doc["author"]["sub"], "idempotency_key": doc["idempotency_key"]}, HIDDEN)
             if existing is None:
                 raise
             return existing, False
+        self.index.put(doc["_id"], token)
         return doc, True
 
     def find(self, id_or_slug: Any) -> dict:
@@ -81,26 +82,18 @@ class Publications:
         update: dict[str, Any] = {"$set": change.set, "$inc": {"version": 1}}
         if change.history:
             update["$push"] = {"history": {"$each": change.history}}
+        token = self.index.mark(doc["_id"])
         result = self.collection.update_one({"_id": doc["_id"], "version": doc["version"]},
                                             outbox.staged(update, events))
         if result.matched_count == 0:
+            self.index.unmark(doc["_id"], token)
             raise Conflict("the publication changed meanwhile; reload and try again")
+        self.index.put(doc["_id"], token)
         return self.find(doc["_id"])
 
-    def matching(self, query: dict, sort: list[tuple[str, int]], batch: int,
-                 also: tuple[str, ...] = ()) -> Iterator[dict]:
-        """Publications matching `query` in `sort` order, as list entries (with the fields in
-        `also`), read lazily."""
-        return self.collection.find(query, {**LISTED, **dict.fromkeys(also, 1)}).sort(sort).batch_size(batch)
-
-    def kind_and_topic_counts(self, query: dict) -> list[dict]:
-        """How many match `query` per (kind, topics) combination: one `$group` gives the total
-        and both facets (the subset has no `$facet`, and each extra pass is a full read on
-        servers without an index for it)."""
-        return list(self.collection.aggregate([
-            {"$match": query},
-            {"$group": {"_id": {"kind": "$kind", "topics": "$topics"}, "count": {"$sum": 1}}},
-        ]))
+    def matching(self, query: dict, sort: list[tuple[str, int]], batch: int) -> Iterator[dict]:
+        """Publications matching `query` in `sort` order, as list entries, read lazily."""
+        return self.collection.find(query, LISTED).sort(sort).batch_size(batch)
 
     def flagged(self, also: list[str]) -> Iterator[dict]:
         """Publications that count open flags, and those with the ids in `also`."""

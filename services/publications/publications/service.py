@@ -177,7 +177,9 @@ class PublicationsService:
         flag and counting. Idempotent, so every replica may run it."""
         publications, flags = Publications(self.db), Flags(self.db)
         counts = flags.open_counts()
-        for doc in publications.flagged(list(counts)):
+        # read from the flags, not by a query on the publications: that reads every publication
+        # on FerretDB, at 100,000 for about 70 s, and this runs every minute
+        for doc in publications.some(flags.publication_ids()):
             if doc["open_flags"] != counts.get(doc["_id"], 0):
                 try:
                     self._count_flags(publications, flags, doc)

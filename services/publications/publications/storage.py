@@ -95,11 +95,13 @@ class Publications:
         """Publications matching `query` in `sort` order, as list entries, read lazily."""
         return self.collection.find(query, LISTED).sort(sort).batch_size(batch)
 
-    def flagged(self, also: list[str]) -> Iterator[dict]:
-        """Publications that count open flags, and those with the ids in `also`."""
-        yield from self.collection.find({"open_flags": {"$gt": 0}}, HIDDEN)
-        if also:
-            yield from self.collection.find({"_id": {"$in": also}, "open_flags": 0}, HIDDEN)
+    def some(self, ids: list[str]) -> Iterator[dict]:
+        """The publications with these ids that exist, one lookup by `_id` each (`$in` on `_id`
+        is no indexed lookup on FerretDB)."""
+        for publication_id in ids:
+            doc = self.collection.find_one({"_id": publication_id}, HIDDEN)
+            if doc is not None:
+                yield doc
 
     def due_for_review(self, today: str) -> Iterator[dict]:
         """Published publications whose review date passed and whose editors were not told yet."""
@@ -142,6 +144,11 @@ class Flags:
         return {group["_id"]: group["count"] for group in self.collection.aggregate([
             {"$match": {"status": "open"}},
             {"$group": {"_id": "$publication_id", "count": {"$sum": 1}}}])}
+
+    def publication_ids(self) -> list[str]:
+        """Every publication ever flagged: the only ones whose open-flag count can be other than 0."""
+        return [group["_id"] for group in self.collection.aggregate([
+            {"$group": {"_id": "$publication_id", "count": {"$sum": 1}}}])]
 
     def count_open(self, publication_id: str) -> int:
         return self.collection.count_documents({"publication_id": publication_id, "status": "open"})

@@ -36,6 +36,7 @@ listing order into a new generation and then switches searches to it.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections import OrderedDict, defaultdict
@@ -122,17 +123,20 @@ class _Kept:
     def __init__(self, size: int):
         self.entries: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self.size = size
+        self.guard = threading.Lock()   # a search reads its cards side by side
 
     def get(self, key: tuple, version: int, read: Callable[[], Any]) -> Any:
-        held = self.entries.get(key)
+        with self.guard:
+            held = self.entries.get(key)
         if held is None or held[0] != version:
             held = (version, read())
             if held[1] is None:
                 return None   # not there (yet): nothing to keep
+        with self.guard:
             self.entries[key] = held
+            self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
-        self.entries.move_to_end(key)
         return held[1]
 
 
@@ -179,7 +183,7 @@ class SearchIndex:
         current = self._current()
         generation, versions = current.get("generation", 0), current.get("versions", {})
 
-        def bitmaps_of(document: str) -> dict[str, BitMap]:
+        def bitmaps_of(document: str) -> dict[str, FrozenBitMap]:
             stored = self.collection.find_one({"_id": f"{generation}/{document}"}) or {}
             # frozen: kept entries are shared by every search of the replica
             return {_key(document, slot): FrozenBitMap.deserialize(bits)

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pymongo import DeleteOne, ReplaceOne
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 from pyroaring import BitMap, FrozenBitMap
@@ -276,25 +277,26 @@ class SearchIndex:
         self.collection.update_one({"_id": "current"}, {"$inc": {f"versions.{d}": 1 for d in bumped}}, upsert=True)
 
     def _apply(self, generation: int, changes: dict[str, tuple[set[int], set[int]]]) -> list[str]:
-        """Add and drop numbers in the bitmaps of these keys, one read and one write per document;
-        returns the documents written."""
+        """Add and drop numbers in the bitmaps of these keys: each document read (side by side),
+        changed and written back; returns the documents written."""
         by_document: dict[str, dict[str, tuple[set[int], set[int]]]] = defaultdict(dict)
         for key, change in changes.items():
             document, slot = _storage(key)
             by_document[document][slot] = change
-        for document, slots in by_document.items():
-            _id = f"{generation}/{document}"
-            kept = dict((self.collection.find_one({"_id": _id}) or {}).get("values", {}))
+        ids = [f"{generation}/{document}" for document in by_document]
+        writes: list[ReplaceOne | DeleteOne] = []
+        for _id, stored, slots in zip(ids, _LOOKUPS.map(lambda i: self.collection.find_one({"_id": i}), ids),
+                                      by_document.values(), strict=True):
+            kept = dict((stored or {}).get("values", {}))
             for slot, change in slots.items():
                 bits = _changed(kept.get(slot), *change)
                 if bits:
                     kept[slot] = bits
                 else:
                     kept.pop(slot, None)
-            if kept:
-                self.collection.replace_one({"_id": _id}, {"values": kept}, upsert=True)
-            else:
-                self.collection.delete_one({"_id": _id})
+            writes.append(ReplaceOne({"_id": _id}, {"values": kept}, upsert=True) if kept else DeleteOne({"_id": _id}))
+        if writes:   # a new publication touches some hundreds of documents: one round trip
+            self.collection.bulk_write(writes, ordered=False)
         return list(by_document)
 
     def repair(self, now: datetime | None = None) -> int:

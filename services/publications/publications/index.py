@@ -218,8 +218,13 @@ class SearchIndex:
         """Before a write to the publication: note that its index entry is due. Returns the token
         that `put` clears the note with."""
         token = uuid.uuid4().hex
-        self.pending.replace_one({"_id": publication_id},
-                                 {"_id": publication_id, "token": token, "at": datetime.now(UTC)}, upsert=True)
+        mark = {"_id": publication_id, "token": token, "at": datetime.now(UTC)}
+        try:
+            self.pending.replace_one({"_id": publication_id}, mark, upsert=True)
+        except DuplicateKeyError:
+            # writers of one publication at the same moment (readers flagging it) both upserted
+            # a mark that was not there; one inserted it, so the other now replaces it
+            self.pending.replace_one({"_id": publication_id}, mark, upsert=True)
         return token
 
     def unmark(self, publication_id: str, token: str) -> None:

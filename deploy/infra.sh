@@ -21,16 +21,11 @@ CACHE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/wijkwijzer       # outside the repo: s
 STATE_DIR=${WIJKWIJZER_STATE_DIR:-$CACHE_DIR/state}
 MONGO_PORT=${WIJKWIJZER_MONGO_PORT:-27017}
 MONGO_SERVER=${WIJKWIJZER_MONGO_SERVER:-auto}
-# "+idindex": built with FERRETDB_ID_INDEX_FIX (below); a new name, so a cached unpatched binary is not reused
-FERRETDB_BIN=$CACHE_DIR/ferretdb-$FERRETDB_VERSION+idindex
-# FerretDB v1.24's SQLite backend creates each collection's unique `_id` index on the expression
-# _ferretdb_sjson->"_id" but looks documents up by _ferretdb_sjson->'$._id', which SQLite does not
-# match to that index: every find, update and delete by `_id` scanned the whole table (EXPLAIN QUERY
-# PLAN: SCAN; 200-400 ms per lookup at 100,000 documents). The same bug on the PostgreSQL backend
-# is FerretDB issue #4646; v1 gets no more fixes. The path '_id' names the same field and matches
-# the index (SEARCH ... USING INDEX), so lookups by `_id` take under a millisecond.
-FERRETDB_ID_INDEX_FIX="s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \"->'_id'\"|"
-FERRETDB_ID_COLUMN_GO=internal/backends/sqlite/metadata/metadata.go
+# Our fixes to FerretDB v1.24 (deploy/ferretdb/*.patch, each says what and why; docs/operations.md).
+# The binary is named by the version and a hash of the patches, so a changed patch builds anew
+# and a binary built without it is never reused.
+FERRETDB_PATCHES=$SCRIPT_DIR/ferretdb
+FERRETDB_BIN=$CACHE_DIR/ferretdb-$FERRETDB_VERSION+$(cat "$FERRETDB_PATCHES"/*.patch | sha256sum | cut -c1-12)
 MJS_SRC=$SCRIPT_DIR/mongo-java-server                      # Launcher.java + pom.xml (dependency list)
 MJS_DIR=$CACHE_DIR/mongo-java-server-$MJS_VERSION          # lib/ (jars) and launcher-<hash>/ (classes)
 mkdir -p "$CACHE_DIR" "$STATE_DIR"
@@ -63,6 +58,13 @@ data = s.recv(4096); sys.exit(0 if len(data) > 16 and b"ok" in data else 1)
 PY
 }
 
+apply_patches() {  # $1 = a writable copy of the module; each patch must apply exactly
+  local patch
+  for patch in "$FERRETDB_PATCHES"/*.patch; do
+    patch --quiet --forward --batch -p1 -d "$1" < "$patch" >&2 || { log "FerretDB patch $patch does not apply"; return 1; }
+  done
+}
+
 # Returns non-zero when FerretDB cannot be built. It is called as an `if` condition, where bash
 # ignores -e, so every step checks its own failure (else a failed `go build` would look like success).
 build_ferretdb() {
@@ -77,8 +79,7 @@ build_ferretdb() {
   # The module zip lacks build/version/version.txt; without it the binary panics at start.
   if cp -r "$dir/." "$src/" && chmod -R u+w "$src" \
      && echo "$FERRETDB_VERSION" > "$src/build/version/version.txt" \
-     && sed -i "$FERRETDB_ID_INDEX_FIX" "$src/$FERRETDB_ID_COLUMN_GO" \
-     && grep -q "IDColumn = DefaultColumn + \"->'_id'\"" "$src/$FERRETDB_ID_COLUMN_GO" \
+     && apply_patches "$src" \
      && (cd "$src" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb) >&2 \
      && mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"; then
     rm -rf "$src"; return 0
@@ -149,7 +150,12 @@ stop_pidfile() {
 
 mongo_up() {
   if [ -n "${MONGODB_URI:-}" ]; then echo "$MONGODB_URI"; return; fi
-  local uri="mongodb://127.0.0.1:$MONGO_PORT/" pidfile=""
+  local uri="mongodb://127.0.0.1:$MONGO_PORT/" pidfile="" running
+  running=$(cat "$STATE_DIR/ferretdb.pid" 2>/dev/null || true)
+  if [ -n "$running" ] && alive "$running" && ! ps -p "$running" -o args= | grep -qF -- "$FERRETDB_BIN"; then
+    log "the FerretDB started here was built without the current patches: restarting it"
+    stop_pidfile "$STATE_DIR/ferretdb.pid" ferretdb
+  fi
   if mongo_ping "$uri"; then
     # forced but what answers is not our mongo-java-server (e.g. FerretDB on 27017): say which wins
     if [ "$MONGO_SERVER" = mongo-java-server ] && ! alive "$(cat "$STATE_DIR/mongo-java-server.pid" 2>/dev/null)"; then

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from tests.support import Broker
+from tests.support import Broker, MongoServer
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -32,6 +32,16 @@ def infra():
     session.create()
     yield {**base, "AMQP_URI": session.amqp_uri, "MONGODB_URI": where["MongoDB"][1], "VHOST": session.vhost}
     session.delete()
+
+
+@pytest.fixture(scope="session")
+def fallback_server(infra, tmp_path_factory):
+    """The URI of a mongo-java-server of this session's own (infra.md step 5, the fallback when
+    FerretDB cannot be built), for tests that hold every server we support to the same rules."""
+    server = MongoServer(tmp_path_factory.mktemp("mongo-java-server"), infra["AMQP_URI"], "mongo-java-server")
+    server.up()
+    yield server.uri
+    server.down()
 
 
 @pytest.fixture(scope="session")

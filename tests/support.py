@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import pathlib
+import socket
 import subprocess
 import time
 import urllib.parse
@@ -159,3 +162,41 @@ class EventTap:
             channel = connection.channel()
             channel.queue_delete(self.queue)
             channel.close()
+
+
+class MongoServer:
+    """A MongoDB-wire server of a test's own, started by deploy/infra.sh on a free port with a
+    private state dir (`kind`: "auto" for what infra.md resolves, on our machines FerretDB, or
+    "mongo-java-server" for the fallback). A test may stop and start it; `down` removes it."""
+
+    INFRA_SH = pathlib.Path(__file__).resolve().parents[1] / "deploy" / "infra.sh"
+
+    def __init__(self, state_dir: pathlib.Path, amqp_uri: str, kind: str = "auto"):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.state_dir = state_dir
+        self.uri = f"mongodb://127.0.0.1:{self.port}/"
+        self.env = {**os.environ, "WIJKWIJZER_MONGO_SERVER": kind, "WIJKWIJZER_MONGO_PORT": str(self.port),
+                    "WIJKWIJZER_STATE_DIR": str(state_dir),
+                    "AMQP_URI": amqp_uri}   # the shared broker: up uses it as it is, down leaves it
+        self.env.pop("MONGODB_URI", None)   # a given URI would win over starting a server
+
+    def infra(self, command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", str(self.INFRA_SH), command], check=False, env=self.env,
+                              capture_output=True, text=True, timeout=300)
+
+    def up(self) -> subprocess.CompletedProcess:
+        done = self.infra("up")
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    def down(self) -> subprocess.CompletedProcess:
+        done = self.infra("down")
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    def pid(self) -> int:
+        """The server process (FerretDB or mongo-java-server) started here."""
+        found = [p for p in self.state_dir.glob("*.pid") if p.stem in ("ferretdb", "mongo-java-server")]
+        return int(found[0].read_text())

@@ -6,7 +6,7 @@ import pymongo
 import pytest
 from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_hook
-from publications import domain
+from publications import drafts
 from publications.index import SearchIndex
 from publications.service import PublicationsService
 from publications.storage import COLLECTION, Publications
@@ -38,8 +38,8 @@ def service(config):
     db = pymongo.MongoClient(config["MONGODB_URI"], tz_aware=True)[config["MONGODB_DATABASE"]]
     docs = {}
     for n, (name, fields) in enumerate(CORPUS.items()):   # "jeugd" is the newest
-        docs[name] = domain.imported(fields, AUTHOR, START + timedelta(days=n))
-    draft = domain.new_draft({"title": "Concept over bewoners", "kind": "artikel"}, AUTHOR, START)
+        docs[name] = drafts.imported(fields, AUTHOR, START + timedelta(days=n))
+    draft = drafts.new_draft({"title": "Concept over bewoners", "kind": "artikel"}, AUTHOR, START)
     db.publications.insert_many([*docs.values(), draft])
     SearchIndex(db, COLLECTION).rebuild()   # as after an import
     container = ServiceContainer(PublicationsService, {**config, "REVIEW_DUE_INTERVAL": 3600})
@@ -116,7 +116,7 @@ def test_pages_have_no_duplicates_or_gaps_while_publications_arrive(service, sor
     db = service.db
     marker = f"parkeerplaats{sort}"
     # half of them have the word in the title (the relevance tier), half only in the body
-    initial = [domain.imported({"title": f"Stuk {n} " + (marker if n % 2 else ""), "body": marker,
+    initial = [drafts.imported({"title": f"Stuk {n} " + (marker if n % 2 else ""), "body": marker,
                                 "kind": "tool"}, AUTHOR, START + timedelta(hours=n % 5)) for n in range(23)]
     db.publications.insert_many(initial)
     SearchIndex(db, COLLECTION).rebuild()
@@ -126,7 +126,7 @@ def test_pages_have_no_duplicates_or_gaps_while_publications_arrive(service, sor
         seen += [item["id"] for item in page["items"]]
         pages += 1
         # a new matching publication between every two pages, in both tiers
-        Publications(db).insert(domain.imported({"title": f"Nieuw {pages} {marker}", "body": marker,
+        Publications(db).insert(drafts.imported({"title": f"Nieuw {pages} {marker}", "body": marker,
                                                  "kind": "tool"}, AUTHOR, datetime.now(UTC)))
         cursor = page["next_cursor"]
         if cursor is None:

@@ -2,7 +2,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from publications import domain, workflow
+from publications import domain, drafts, flagging, workflow
 from publications.events import (
     PublicationChangesRequested,
     PublicationPublished,
@@ -23,7 +23,7 @@ EVA = {"sub": "eva", "name": "Eva", "roles": ["editor"]}
 
 
 def draft(**fields):
-    return domain.new_draft({"title": "Wijkagenda's in Overvecht", "kind": "praktijkvoorbeeld",
+    return drafts.new_draft({"title": "Wijkagenda's in Overvecht", "kind": "praktijkvoorbeeld",
                              "summary": "Hoe bewoners meedenken", "body": "Tekst", **fields}, ANNA, NOW)
 
 
@@ -199,17 +199,17 @@ def test_an_edit_names_bad_fields_and_refuses_null_where_a_field_cannot_be_empty
 def test_three_open_flags_hide_a_publication_until_an_editor_decides():
     doc = in_status("published")
     readers = [BRAM, {"address": "192.0.2.1"}, {"sub": "chris", "roles": []}]
-    new = [domain.flag(doc, "Klopt niet meer", reader, NOW) for reader in readers]
+    new = [flagging.flag(doc, "Klopt niet meer", reader, NOW) for reader in readers]
     assert len({f["open_key"] for f in new}) == 3 and all(f["status"] == "open" for f in new)
     assert "192.0.2.1" not in str(new), "addresses are stored as a hash"
-    assert domain.flagged(doc, new[1], 2).hidden is False and domain.flagged(doc, new[2], 3).hidden is True
+    assert flagging.flagged(doc, new[1], 2).hidden is False and flagging.flagged(doc, new[2], 3).hidden is True
     for count in (1, 2, 3):
-        doc = applied(doc, domain.flags_counted(doc, count, NOW))
+        doc = applied(doc, flagging.flags_counted(doc, count, NOW))
         assert doc["open_flags"] == count and doc["hidden"] is (count == 3)
-    assert domain.flags_counted(doc, 3, NOW) is None, "nothing to change"
+    assert flagging.flags_counted(doc, 3, NOW) is None, "nothing to change"
     assert doc["history"][-1]["action"] == "hidden" and doc["queue"] == ["flagged"]
     assert not domain.may_view(doc, None) and domain.may_view(doc, EVA) and domain.may_view(doc, ANNA)
-    assert domain.flags_counted(doc, 2, NOW).set["hidden"] is True, "only an editor shows it again"
+    assert flagging.flags_counted(doc, 2, NOW).set["hidden"] is True, "only an editor shows it again"
 
     kept = domain.review(doc, "publish", "Klopt wel", EVA, NOW)
     assert kept.set["hidden"] is False and kept.set["open_flags"] == 0 and kept.set["queue"] == []
@@ -221,11 +221,11 @@ def test_three_open_flags_hide_a_publication_until_an_editor_decides():
 
 def test_only_published_publications_can_be_flagged_with_a_reason():
     with pytest.raises(Invalid):
-        domain.flag(in_status("published"), "", ANNA, NOW)
+        flagging.flag(in_status("published"), "", ANNA, NOW)
     with pytest.raises(NotFound):
-        domain.flag(in_status("draft"), "Onjuist", BRAM, NOW)
+        flagging.flag(in_status("draft"), "Onjuist", BRAM, NOW)
     with pytest.raises(Conflict):
-        domain.flag(in_status("withdrawn"), "Onjuist", EVA, NOW)
+        flagging.flag(in_status("withdrawn"), "Onjuist", EVA, NOW)
 
 
 def test_nothing_to_review_is_a_conflict():
@@ -255,7 +255,7 @@ def test_a_question_answered_with_consent_becomes_a_submission_without_contact_d
             "body": "Mail me op jan@example.nl of bel 06-12345678, ik woon op 1234 AB.",
             "answer": "Begin met een bewonersavond.", "topics": ["veiligheid", "onbekend"],
             "focus_area": "utrecht-overvecht", "asker": {"name": "Jan Jansen", "email": "jan@example.nl"}}
-    doc = domain.question_draft(data, NOW)
+    doc = drafts.question_draft(data, NOW)
     assert doc["kind"] == "vraag-en-antwoord" and doc["status"] == "submitted" and doc["queue"] == ["submitted"]
     assert doc["topics"] == ["veiligheid"] and doc["focus_areas"] == ["utrecht-overvecht"]
     assert doc["idempotency_key"] == "question:q-17" and doc["author"]["sub"] == "vraagbaak"

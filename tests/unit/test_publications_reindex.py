@@ -2,7 +2,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from publications import domain
+from publications import domain, drafts
 from publications.reindex import reindexed
 
 pytestmark = pytest.mark.unit
@@ -23,7 +23,7 @@ def test_an_old_publication_without_search_fields_is_filled_in():
 
 
 def test_a_current_publication_keeps_its_state():
-    doc = {**domain.new_draft({"title": "Buurtpreventie", "kind": "tool"}, {"sub": "anna"}, NOW),
+    doc = {**drafts.new_draft({"title": "Buurtpreventie", "kind": "tool"}, {"sub": "anna"}, NOW),
            "hidden": True, "open_flags": 3, "status": "published"}
     changes = reindexed(doc)
     assert "hidden" not in changes and "open_flags" not in changes and changes["queue"] == ["flagged"]

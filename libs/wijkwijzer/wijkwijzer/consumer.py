@@ -52,8 +52,16 @@ _QUICK_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "in
 
 
 class EventConsumer(EventHandler):
+    def __init__(self, source_service: str, event_type: str, single_active: bool = False, **kwargs):
+        """`single_active`: one replica at a time consumes the queue (RabbitMQ's single active
+        consumer), for a handler whose writes must not run side by side in two replicas."""
+        super().__init__(source_service, event_type, **kwargs)
+        self.single_active = single_active
+
     def setup(self) -> None:
         super().setup()  # builds self.queue: durable, bound to the source's events exchange
+        if self.single_active:
+            self.queue.queue_arguments = {**(self.queue.queue_arguments or {}), "x-single-active-consumer": True}
         config = self.container.config
         self.amqp_uri = config[cfg.AMQP_URI]
         self.max_retries = int(cfg.get(config, cfg.EVENT_MAX_RETRIES))

@@ -1,27 +1,25 @@
 """Outbox: no event lost between the database and the broker (events.md).
 
-MongoDB here has no multi-document transactions, so a write stores the events
-it causes in the same document, in an `outbox` array, with one single-document
-update (`staged` builds that part of the update). Right after the write the
-worker publishes them with publisher confirms and `$pull`s only the confirmed
-ones (`OutboxSender.send`): the fast, normal path. Whatever that misses (broker
-down, process killed between write and publish) the relay finds later.
+MongoDB here has no multi-document transactions, so a write stores the events it causes in
+the same document, in an `outbox` array, with one single-document update (`staged` builds
+that part of the update, `fields` that of an insert). Right after the write the worker
+publishes them with publisher confirms and `$pull`s only the confirmed ones
+(`OutboxSender.send`): the fast, normal path. Whatever that misses (broker down, process
+killed between write and publish) the relay finds later.
 
-The relay runs in every replica. Each document with events pending carries
-`outbox_lease` (removed when its outbox empties, so that the relay's indexed
-query finds only those): the writer owns its fresh events until the lease
-passes (`WRITER_GRACE`), then any replica may claim the document and move the lease forward (`RELAY_LEASE`), so
-two replicas never sweep the same document at once. The claim is the insert of
-a unique `_id` into `outbox_claims`, not a `find_one_and_update` of the lease:
-FerretDB (infra.md's MongoDB-wire fallback) runs that, and any filtered update,
-as a read-modify-write without isolation, so two relays could both "win" it;
-a unique insert is atomic there as on MongoDB. A crash after publishing but
-before the `$pull` publishes the event again later; consumers are idempotent
+How the relay finds it without reading every document (docs/database.md: no full scans in the
+background): before the write, the writer puts a marker for the document in the small
+`outbox_pending` collection (`OutboxSender.expect`), due after WRITER_GRACE, and removes it once
+the document's outbox is empty. A marker whose writer died stays; a marker for a write that did
+not happen finds an empty outbox. The relay runs in every replica; one at a time holds the
+`outbox-relay` claim (claims.py) and reads only the markers that are due. A crash after
+publishing but before the `$pull` publishes the event again later; consumers are idempotent
 (ledger.py), so that is safe.
 """
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,10 +29,11 @@ from nameko.amqp.publish import Publisher
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.database import Database
 
 from wijkwijzer import amqp
 from wijkwijzer import config as cfg
+from wijkwijzer.claims import Claims
 from wijkwijzer.cloudevents import CloudEvent
 from wijkwijzer.extensions import sibling
 from wijkwijzer.logs import CONTEXT_KEY
@@ -43,10 +42,10 @@ from wijkwijzer.mongo import MongoDatabase
 log = logging.getLogger(__name__)
 
 FIELD = "outbox"
-LEASE = "outbox_lease"
+PENDING = "outbox_pending"             # {_id: "<collection>/<id>", collection, doc_id, token, due}
 WRITER_GRACE = timedelta(seconds=10)   # how long the writer alone may publish fresh events
-RELAY_LEASE = timedelta(seconds=30)    # how long a relay sweep owns a document
-CLAIMS = "outbox_claims"               # one unique key per claim of a document by a relay
+RELAY_CLAIM = "outbox-relay"
+RELAY_LEASE = timedelta(seconds=30)    # how long a relay sweep may run without renewing its claim
 
 # A failed publish must not hold a client request for long: one reconnect
 # attempt, then the relay takes over.
@@ -64,21 +63,17 @@ def entry(event: CloudEvent) -> dict[str, Any]:
             "public": type(event.data).public}
 
 
-def staged(update: dict[str, Any], events: Iterable[CloudEvent],
-           now: datetime | None = None) -> dict[str, Any]:
+def staged(update: dict[str, Any], events: Iterable[CloudEvent]) -> dict[str, Any]:
     """`update` (a MongoDB update document) extended to store `events` in the
     same single-document write."""
-    now = now or datetime.now(UTC)
     merged = {op: dict(fields) for op, fields in update.items()}
     merged.setdefault("$push", {})[FIELD] = {"$each": [entry(e) for e in events]}
-    merged.setdefault("$set", {})[LEASE] = now + WRITER_GRACE
     return merged
 
 
-def fields(events: Iterable[CloudEvent], now: datetime | None = None) -> dict[str, Any]:
+def fields(events: Iterable[CloudEvent]) -> dict[str, Any]:
     """Outbox fields of a document that is inserted together with its events."""
-    now = now or datetime.now(UTC)
-    return {FIELD: [entry(e) for e in events], LEASE: now + WRITER_GRACE}
+    return {FIELD: [entry(e) for e in events]}
 
 
 class EventPublisher:
@@ -119,83 +114,77 @@ def publish_pending(collection: Collection, doc_id: Any, pending: list[dict],
     try:
         for stored in confirmed:  # one $pull each: FerretDB takes no `$in` condition there
             collection.update_one({"_id": doc_id}, {"$pull": {FIELD: stored}})
-        if len(confirmed) == len(pending):
-            # An emptied outbox needs no lease: the LEASE index then holds only documents with
-            # events pending, and the relay's query reads those alone, not every document ever
-            # written. The filter keeps the lease of events a writer staged meanwhile.
-            collection.update_one({"_id": doc_id, f"{FIELD}.0": {"$exists": False}}, {"$unset": {LEASE: ""}})
     except Exception as exc:  # noqa: BLE001 (the write stands; the relay publishes again, which is allowed)
         log.warning("published events of %s not cleared yet: %s", doc_id, exc)
     return len(confirmed)
 
 
-class OutboxSender:
-    """What a worker gets: publish the events it just stored."""
+def _marker_id(collection: str, doc_id: Any) -> str:
+    return f"{collection}/{doc_id}"
 
-    def __init__(self, db, publisher: EventPublisher):
+
+def clear_marker(db: Database, collection: str, doc_id: Any, token: str) -> None:
+    """Remove the marker `token` once the document has no events left to publish. A writer that
+    marked the document since holds a marker of its own, which this leaves alone."""
+    doc = db[collection].find_one({"_id": doc_id}, {FIELD: 1})
+    if not (doc or {}).get(FIELD):
+        db[PENDING].delete_one({"_id": _marker_id(collection, doc_id), "token": token})
+
+
+class OutboxSender:
+    """What a worker gets: mark a document before writing events into it, publish them after."""
+
+    def __init__(self, db: Database, publisher: EventPublisher):
         self.db = db
         self.publisher = publisher
 
-    def send(self, collection: str, doc_id: Any, events: Iterable[CloudEvent]) -> int:
-        return publish_pending(self.db[collection], doc_id, [entry(e) for e in events], self.publisher)
+    def expect(self, collection: str, doc_id: Any, now: datetime | None = None) -> str:
+        """Before a write that stores events in document `doc_id`: mark it for the relay, in
+        case this worker dies before publishing them. Returns the marker's token for `send`."""
+        token = uuid.uuid4().hex
+        self.db[PENDING].replace_one(
+            {"_id": _marker_id(collection, doc_id)},
+            {"collection": collection, "doc_id": doc_id, "token": token,
+             "due": (now or datetime.now(UTC)) + WRITER_GRACE},
+            upsert=True)
+        return token
 
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
-
-
-def _claim(collection: Collection, at: datetime) -> tuple[dict, str] | None:
-    """A document whose lease passed, now owned by this relay for RELAY_LEASE, with the key
-    of its claim; None when there is none left.
-
-    The key names the document, the lease it had and how many RELAY_LEASE periods ago that
-    passed, so only one relay wins each lease, and a relay that died between its claim and
-    moving the lease blocks the document for one period at most.
-    """
-    claims = collection.database[CLAIMS]
-    for candidate in collection.find({f"{FIELD}.0": {"$exists": True}, LEASE: {"$lt": at}}):
-        lease = _aware(candidate[LEASE])
-        key = f"{collection.name}/{candidate['_id']}/{lease.isoformat()}/{(at - lease) // RELAY_LEASE}"
+    def send(self, collection: str, doc_id: Any, events: Iterable[CloudEvent], token: str) -> int:
+        """Publish the events just stored in `doc_id`, then clear the marker `expect` made."""
+        sent = publish_pending(self.db[collection], doc_id, [entry(e) for e in events], self.publisher)
         try:
-            claims.insert_one({"_id": key, "at": at})
-        except DuplicateKeyError:
-            continue  # another relay has it
-        doc = collection.find_one({"_id": candidate["_id"]})
-        if doc is None or _aware(doc.get(LEASE)) != lease:  # swept meanwhile, or written again
-            claims.delete_one({"_id": key})
-            continue
-        collection.update_one({"_id": doc["_id"]}, {"$set": {LEASE: at + RELAY_LEASE}})
-        return doc, key
-    return None
+            clear_marker(self.db, collection, doc_id, token)
+        except Exception as exc:  # noqa: BLE001 (the relay clears it later)
+            log.warning("outbox marker of %s/%s not cleared yet: %s", collection, doc_id, exc)
+        return sent
 
 
-def relay_once(collection: Collection, publisher: EventPublisher, now: datetime | None = None) -> int:
-    """Claim and publish every document whose outbox the writer left behind."""
+def relay_once(db: Database, publisher: EventPublisher, now: datetime | None = None) -> int:
+    """Publish what writers left behind: the events of every document whose marker is due.
+    One replica at a time; the others find the claim taken and wait for their next sweep."""
     published = 0
-    while True:
-        at = now or datetime.now(UTC)
-        claimed = _claim(collection, at)
-        if claimed is None:
-            return published
-        doc, key = claimed
-        try:
-            sent = publish_pending(collection, doc["_id"], doc[FIELD], publisher)
-        finally:
-            collection.database[CLAIMS].delete_one({"_id": key})  # the moved lease guards it now
-        published += sent
-        if sent < len(doc[FIELD]):
-            return published  # the broker is refusing; try again next sweep
+    with Claims(db).hold(RELAY_CLAIM, RELAY_LEASE) as claim:
+        if claim is None:
+            return 0
+        for marker in list(db[PENDING].find({"due": {"$lte": now or datetime.now(UTC)}})):
+            collection = db[marker["collection"]]
+            doc = collection.find_one({"_id": marker["doc_id"]}, {FIELD: 1}) or {}
+            pending = doc.get(FIELD) or []
+            sent = publish_pending(collection, marker["doc_id"], pending, publisher)
+            published += sent
+            if sent < len(pending):
+                break   # the broker is refusing; try again next sweep
+            clear_marker(db, marker["collection"], marker["doc_id"], marker["token"])
+            claim.renew()
+    return published
 
 
 class Outbox(DependencyProvider):
-    """Outbox for the given collections of the service's MongoDatabase.
+    """The outbox of the service's MongoDatabase.
 
     Injects an `OutboxSender`; runs the relay in a managed thread every
     OUTBOX_RELAY_INTERVAL seconds while the container runs.
     """
-
-    def __init__(self, *collections: str):
-        self.collections = collections
 
     def setup(self) -> None:
         config = self.container.config
@@ -205,9 +194,7 @@ class Outbox(DependencyProvider):
         self._relay_thread = None
 
     def start(self) -> None:
-        db = self.database.get_dependency(None)
-        for name in self.collections:
-            db[name].create_index([(LEASE, 1)])
+        self.database.get_dependency(None)[PENDING].create_index([("due", 1)])
         self._relay_thread = self.container.spawn_managed_thread(self._relay_forever)
 
     def stop(self) -> None:
@@ -218,8 +205,7 @@ class Outbox(DependencyProvider):
     kill = stop
 
     def relay(self) -> int:
-        db = self.database.get_dependency(None)
-        return sum(relay_once(db[name], self.publisher) for name in self.collections)
+        return relay_once(self.database.get_dependency(None), self.publisher)
 
     def _relay_forever(self) -> None:
         while True:

@@ -19,7 +19,7 @@ class EventsService:
     name = "events"
 
     db = MongoDatabase(storage.INDEXES)
-    outbox = Outbox(storage.COLLECTION)
+    outbox = Outbox()
     correlation_id = CorrelationId()
 
     @rpc
@@ -31,9 +31,10 @@ class EventsService:
         """Put a new activity on the calendar; a repeat with the same key returns the first."""
         doc, data = domain.new_activity(fields, organiser, datetime.now(UTC), idempotency_key)
         event = envelope(self.name, data, subject=doc["_id"], correlation_id=self.correlation_id)
+        token = self.outbox.expect(storage.COLLECTION, doc["_id"])
         stored, created = Activities(self.db).insert(doc, [event])
-        if created:
-            self.outbox.send(storage.COLLECTION, doc["_id"], [event])
+        # a repeat stored nothing: sending nothing clears the mark all the same
+        self.outbox.send(storage.COLLECTION, doc["_id"], [event] if created else [], token)
         return public_view(stored)
 
     @rpc(expected_exceptions=EXPECTED)

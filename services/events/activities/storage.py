@@ -25,7 +25,7 @@ INDEXES = {
 }
 
 # Internal bookkeeping a client never sees.
-_HIDDEN = {outbox.FIELD: 0, outbox.LEASE: 0, "idempotency_key": 0}
+_HIDDEN = {outbox.FIELD: 0, "idempotency_key": 0}
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
 

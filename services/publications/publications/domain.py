@@ -1,4 +1,4 @@
-"""Publication rules with no I/O: drafting, editing, review, flags, review dates, who sees what.
+"""Workflow rules with no I/O: who sees what, submitting, reviewing, editing, withdrawing, review dates.
 
 Each rule takes the stored document and returns a `Change`: the fields to set, the
 history entries and the events it causes. storage.py writes all of it in one
@@ -6,126 +6,40 @@ single-document update, so a change and its events are never separated.
 """
 from __future__ import annotations
 
-import hashlib
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-from slugify import slugify
-from wijkwijzer import taxonomy
 from wijkwijzer.cloudevents import EventData
-from wijkwijzer.errors import Conflict, Invalid, NotFound, field_errors
+from wijkwijzer.errors import Conflict, Invalid, NotFound
 from wijkwijzer.times import AMSTERDAM
 
 from . import text, workflow
 from .events import (
+    PublicationChanged,
     PublicationChangesRequested,
-    PublicationFlagged,
     PublicationPublished,
     PublicationRejected,
     PublicationReviewDue,
     PublicationSubmitted,
     PublicationUpdated,
     PublicationWithdrawn,
-    QuestionAnsweredWithConsent,
 )
 from .rendering import body_html
+from .schemas import CONTENT, Changes, validated
+from .vocabulary import check_taxonomy
 from .workflow import AUTHOR, EDITOR, PUBLISHED, SUBMITTED
 
 EDITOR_ROLES = frozenset({"editor", "admin"})
-FLAGS_TO_HIDE = 3
 REVIEW_PERIOD_DAYS = 730   # default from publication (or an editor's confirmation) to the next review
 # The account that owns drafts made from helpdesk answers.
 VRAAGBAAK = {"sub": "vraagbaak", "name": "Vraagbaak"}
-SYSTEM = "system"   # `by` of history entries the platform itself makes (review dates)
+SYSTEM = "system"   # `by` of history entries the platform itself makes (review dates, flags)
 
 # Why a publication is in the editors' review queue.
 QUEUE_SUBMITTED, QUEUE_REVISION, QUEUE_FLAGGED, QUEUE_REVIEW_DUE = "submitted", "revision", "flagged", "review_due"
 QUEUE_REASONS = (QUEUE_SUBMITTED, QUEUE_REVISION, QUEUE_FLAGGED, QUEUE_REVIEW_DUE)
-
-# -- what authors write ---------------------------------------------------------------------------
-
-_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"   # no NUL or other control characters but tab and newlines
-Title = Annotated[str, StringConstraints(min_length=3, max_length=200, pattern=_TEXT)]
-Summary = Annotated[str, StringConstraints(max_length=1000, pattern=_TEXT)]
-Body = Annotated[str, StringConstraints(max_length=100_000, pattern=_TEXT)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_TEXT)]
-
-
-class Link(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    title: Name
-    url: Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s]+$")]
-
-
-class DraftFields(BaseModel):
-    """What an author provides for a new draft (any RPC caller, not only the gateway)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    title: Title
-    summary: Summary = ""
-    body: Body = ""
-    kind: str
-    topics: list[str] = Field(default_factory=list, max_length=10)
-    audiences: list[str] = Field(default_factory=list, max_length=10)
-    focus_areas: list[str] = Field(default_factory=list, max_length=20)
-    organisation: str | None = None
-    authors: list[Name] = Field(default_factory=list, max_length=20)
-    links: list[Link] = Field(default_factory=list, max_length=20)
-    review_due: date | None = None
-
-
-class Changes(BaseModel):
-    """An edit: only the fields given change. A field given as null is refused where it
-    cannot be empty (defaults are not validated, explicit values are)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    title: Title = None
-    summary: Summary = None
-    body: Body = None
-    kind: str = None
-    topics: list[str] = Field(default=None, max_length=10)
-    audiences: list[str] = Field(default=None, max_length=10)
-    focus_areas: list[str] = Field(default=None, max_length=20)
-    organisation: str | None = None
-    authors: list[Name] = Field(default=None, max_length=20)
-    links: list[Link] = Field(default=None, max_length=20)
-    review_due: date | None = None
-
-
-class Author(BaseModel):
-    sub: str = Field(min_length=1)
-    name: str | None = None
-
-
-CONTENT = tuple(DraftFields.model_fields)   # the fields an author writes
-
-
-def check_taxonomy(fields: dict) -> None:
-    """Raise Invalid naming each field whose slugs the taxonomy does not know."""
-    errors = []
-    for name, vocabulary in (("kind", "publication_kinds"), ("topics", "topics"),
-                             ("audiences", "audiences"), ("focus_areas", "focus_areas"),
-                             ("organisation", "organisations")):
-        value = fields.get(name)
-        if value is None:
-            continue
-        try:
-            taxonomy.check(vocabulary, [value] if isinstance(value, str) else value)
-        except taxonomy.UnknownSlug as exc:
-            errors.append({"field": name, "message": str(exc)})
-    if errors:
-        raise Invalid("unknown taxonomy values", errors)
-
-
-def _validated(model: type[BaseModel], fields: Any, **dump: Any) -> dict:
-    try:
-        return model.model_validate(fields).model_dump(mode="json", **dump)
-    except ValidationError as exc:
-        raise Invalid("the publication has invalid fields", field_errors(exc)) from None
 
 
 def today(now: datetime) -> str:
@@ -133,7 +47,7 @@ def today(now: datetime) -> str:
     return now.astimezone(AMSTERDAM).date().isoformat()
 
 
-def _check_review_due(content: dict, now: datetime) -> None:
+def check_review_due(content: dict, now: datetime) -> None:
     due = content.get("review_due")
     if due is not None and due < today(now):
         raise Invalid("the review date has passed", [{"field": "review_due", "message": "must not be in the past"}])
@@ -179,91 +93,6 @@ def check_visible(doc: dict, viewer: dict | None) -> set[str]:
     return capacities(doc, viewer)
 
 
-# -- new publications -----------------------------------------------------------------------------
-
-def new_draft(fields: dict, author: dict, now: datetime, idempotency_key: str | None = None) -> dict:
-    """A new draft publication document; Invalid naming each bad field."""
-    content = _validated(DraftFields, fields)
-    author = _validated(Author, author)
-    check_taxonomy(content)
-    _check_review_due(content, now)
-    if not content["authors"] and author.get("name"):
-        content["authors"] = [author["name"]]
-    publication_id = uuid.uuid4().hex
-    doc = {
-        "_id": publication_id,
-        "idempotency_key": idempotency_key or publication_id,
-        # the id suffix keeps slugs unique without a lookup; titles often repeat. Never changes.
-        "slug": f"{slugify(content['title'], max_length=80)}-{publication_id[:6]}",
-        **indexed(content),
-        "author": {"sub": author["sub"], "name": author.get("name")},
-        "status": workflow.DRAFT,
-        "hidden": False,
-        "open_flags": 0,
-        "revision": None,
-        "due_for_review": False,
-        "queue": [],
-        "history": [_entry(now, author["sub"], "created")],
-        "created_at": now,
-        "updated_at": now,
-        "published_at": None,
-        # the date lists sort by: when first published, until then when created; never moves
-        # afterwards, so a list paged by it shows nothing twice
-        "listed_at": now,
-        "version": 1,
-    }
-    return doc
-
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:\(?\d{1,3}\)?[\s-]?)\d(?:[\s-]?\d){5,8}(?!\d)")
-_POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
-
-
-def without_contact_details(value: str) -> str:
-    """Text with e-mail addresses, phone numbers and postcodes replaced by placeholders:
-    a question's text may carry them; a publication never should."""
-    value = _EMAIL.sub("[e-mailadres]", value)
-    value = _PHONE.sub("[telefoonnummer]", value)
-    return _POSTCODE.sub("[postcode]", value)
-
-
-def question_draft(data: dict, now: datetime) -> dict:
-    """A `vraag-en-antwoord` publication from a question answered with consent to publish,
-    submitted for editors to review. Only the question's title, text, answer, topics and
-    focus area are used; contact details in the text are left out."""
-    question = QuestionAnsweredWithConsent.model_validate(data)
-    known_topics = taxonomy.load().slugs("topics")
-    known_areas = taxonomy.load().slugs("focus_areas")
-    body = (f"## Vraag\n\n{without_contact_details(question.body)}\n\n"
-            f"## Antwoord\n\n{without_contact_details(question.answer)}\n")
-    summary = without_contact_details(question.answer)
-    fields = {
-        "title": without_contact_details(question.title)[:200].ljust(3, "."),
-        "summary": summary if len(summary) <= 300 else summary[:297].rsplit(" ", 1)[0] + "…",
-        "body": body[:100_000],
-        "kind": "vraag-en-antwoord",
-        # the helpdesk shares the taxonomy; a slug it knows and we don't yet is left out, not fatal
-        "topics": [t for t in question.topics if t in known_topics][:10],
-        "focus_areas": [question.focus_area] if question.focus_area in known_areas else [],
-        "authors": [VRAAGBAAK["name"]],
-    }
-    doc = new_draft(fields, VRAAGBAAK, now, idempotency_key=f"question:{question.question_id}")
-    doc["status"] = SUBMITTED
-    doc["queue"] = queue_of(doc)
-    doc["history"].append(_entry(now, VRAAGBAAK["sub"], "submitted",
-                                 f"from helpdesk question {question.question_id}"))
-    return doc
-
-
-def imported(fields: dict, author: dict, now: datetime) -> dict:
-    """A publication that is published as it is stored (demo data, the search benchmark)."""
-    doc = new_draft(fields, author, now)
-    doc.update(status=PUBLISHED, published_at=now, review_due=doc["review_due"] or _next_review(now))
-    doc["history"].append(_entry(now, author["sub"], "published", "imported"))
-    return doc
-
-
 # -- changes --------------------------------------------------------------------------------------
 
 @dataclass
@@ -276,7 +105,7 @@ class Change:
     resolves_flags: str | None = None   # the open flags become "dismissed" or "upheld"
 
 
-def _entry(now: datetime, by: str, action: str, note: str | None = None) -> dict:
+def history_entry(now: datetime, by: str, action: str, note: str | None = None) -> dict:
     return {"at": now, "by": by, "action": action, "note": note}
 
 
@@ -295,9 +124,13 @@ def queue_of(doc: dict) -> list[str]:
     return reasons
 
 
-def _change(doc: dict, changes: dict, now: datetime, history: list[dict],
-            events: list[EventData] = (), resolves_flags: str | None = None) -> Change:
+def change(doc: dict, changes: dict, now: datetime, history: list[dict],
+           events: list[EventData] = (), resolves_flags: str | None = None) -> Change:
     changes = {**changes, "updated_at": now}
+    if resolves_flags:
+        # flags from before this moment no longer count, even while their own status still says
+        # open (they are marked after this change is stored)
+        changes["flags_resolved_at"] = now
     changes["queue"] = queue_of({**doc, **changes})
     return Change(set=changes, history=history, events=list(events), resolves_flags=resolves_flags)
 
@@ -308,7 +141,7 @@ def _content_of(doc: dict) -> dict:
             "focus_areas": doc["focus_areas"], "organisation": doc["organisation"]}
 
 
-def _next_review(now: datetime, period_days: int = REVIEW_PERIOD_DAYS) -> str:
+def next_review(now: datetime, period_days: int = REVIEW_PERIOD_DAYS) -> str:
     return (now.astimezone(AMSTERDAM).date() + timedelta(days=period_days)).isoformat()
 
 
@@ -320,7 +153,7 @@ def submit(doc: dict, actor: dict, now: datetime) -> Change:
         id=doc["_id"], slug=doc["slug"], title=doc["title"], kind=doc["kind"], topics=doc["topics"],
         audiences=doc["audiences"], focus_areas=doc["focus_areas"], organisation=doc["organisation"],
         submitted_at=now)
-    return _change(doc, {"status": status}, now, [_entry(now, actor["sub"], "submitted")], [event])
+    return change(doc, {"status": status}, now, [history_entry(now, actor["sub"], "submitted")], [event])
 
 
 def _decided(cls: type, doc: dict, note: str, now: datetime, revision: bool) -> EventData:
@@ -344,17 +177,17 @@ def review(doc: dict, decision: str, note: str | None, actor: dict, now: datetim
     if doc["status"] != PUBLISHED:
         status = workflow.next_status(doc["status"], decision)
         changes: dict[str, Any] = {"status": status}
-        history = [_entry(now, by, workflow.RECORDED[decision], note)]
+        history = [history_entry(now, by, workflow.RECORDED[decision], note)]
         if decision == workflow.PUBLISH:
             published_at = doc.get("published_at") or now
             changes.update(published_at=published_at, listed_at=published_at,
-                           review_due=doc.get("review_due") or _next_review(now, review_period_days))
+                           review_due=doc.get("review_due") or next_review(now, review_period_days))
             event = PublicationPublished(**_content_of(doc), published_at=published_at)
         elif decision == workflow.REQUEST_CHANGES:
             event = _decided(PublicationChangesRequested, doc, note, now, revision=False)
         else:
             event = _decided(PublicationRejected, doc, note, now, revision=False)
-        return _change(doc, changes, now, history, [event])
+        return change(doc, changes, now, history, [event])
 
     revision = doc.get("revision") or {}
     if revision.get("status") == "pending":
@@ -372,11 +205,11 @@ def _confirm(doc: dict, by: str, note: str | None, now: datetime, review_period_
     changes: dict[str, Any] = {"hidden": False, "open_flags": 0, "due_for_review": False}
     history = []
     if doc.get("open_flags"):
-        history.append(_entry(now, by, "flags_dismissed", note))
+        history.append(history_entry(now, by, "flags_dismissed", note))
     if doc.get("due_for_review"):
-        changes["review_due"] = _next_review(now, review_period_days)
-        history.append(_entry(now, by, "review_confirmed", note))
-    return _change(doc, changes, now, history, resolves_flags="dismissed" if doc.get("open_flags") else None)
+        changes["review_due"] = next_review(now, review_period_days)
+        history.append(history_entry(now, by, "review_confirmed", note))
+    return change(doc, changes, now, history, resolves_flags="dismissed" if doc.get("open_flags") else None)
 
 
 def _decide_revision(doc: dict, revision: dict, decision: str, note: str | None, by: str,
@@ -390,14 +223,14 @@ def _decide_revision(doc: dict, revision: dict, decision: str, note: str | None,
         event = PublicationUpdated(**_content_of(updated), published_at=doc["published_at"],
                                    version=updated["version"], updated_at=now)
         changes.pop("version")   # storage increments it; the event names the version it makes
-        return _change(doc, changes, now, [_entry(now, by, "revision_published", note), *confirmed.history],
-                       [event], resolves_flags=confirmed.resolves_flags)
+        return change(doc, changes, now, [history_entry(now, by, "revision_published", note), *confirmed.history],
+                      [event], resolves_flags=confirmed.resolves_flags)
     if decision == workflow.REQUEST_CHANGES:
-        return _change(doc, {"revision": {**revision, "status": "changes_requested", "note": note}}, now,
-                       [_entry(now, by, "revision_changes_requested", note)],
-                       [_decided(PublicationChangesRequested, doc, note, now, revision=True)])
-    return _change(doc, {"revision": None}, now, [_entry(now, by, "revision_rejected", note)],
-                   [_decided(PublicationRejected, doc, note, now, revision=True)])
+        return change(doc, {"revision": {**revision, "status": "changes_requested", "note": note}}, now,
+                      [history_entry(now, by, "revision_changes_requested", note)],
+                      [_decided(PublicationChangesRequested, doc, note, now, revision=True)])
+    return change(doc, {"revision": None}, now, [history_entry(now, by, "revision_rejected", note)],
+                  [_decided(PublicationRejected, doc, note, now, revision=True)])
 
 
 def withdraw(doc: dict, actor: dict, note: str | None, now: datetime) -> Change:
@@ -405,16 +238,16 @@ def withdraw(doc: dict, actor: dict, note: str | None, now: datetime) -> Change:
     workflow.check_actor(workflow.WITHDRAW, check_visible(doc, actor))
     status = workflow.next_status(doc["status"], workflow.WITHDRAW)
     changes = {"status": status, "hidden": False, "open_flags": 0, "due_for_review": False, "revision": None}
-    return _change(doc, changes, now, [_entry(now, actor["sub"], "withdrawn", (note or "").strip() or None)],
-                   [PublicationWithdrawn(id=doc["_id"], slug=doc["slug"], withdrawn_at=now)],
-                   resolves_flags="upheld" if doc.get("open_flags") else None)
+    return change(doc, changes, now, [history_entry(now, actor["sub"], "withdrawn", (note or "").strip() or None)],
+                  [PublicationWithdrawn(id=doc["_id"], slug=doc["slug"], withdrawn_at=now)],
+                  resolves_flags="upheld" if doc.get("open_flags") else None)
 
 
 def edit(doc: dict, fields: dict, actor: dict, now: datetime) -> Change:
     """An edit. The author edits a draft (or one sent back) directly; their edit of a
     published publication becomes a pending revision that an editor approves. Editors
     edit directly, also what is published (a `publication.updated` event)."""
-    given = _validated(Changes, fields, exclude_unset=True)
+    given = validated(Changes, fields, exclude_unset=True)
     if not given:
         raise Invalid("nothing to change", [{"field": "body", "message": "give at least one field"}])
     nullable = {"organisation", "review_due"}
@@ -422,7 +255,7 @@ def edit(doc: dict, fields: dict, actor: dict, now: datetime) -> Change:
     if nulls:
         raise Invalid("fields may not be null", [{"field": n, "message": "may not be null"} for n in nulls])
     check_taxonomy(given)
-    _check_review_due(given, now)
+    check_review_due(given, now)
     capacity = check_visible(doc, actor)
     status, by = doc["status"], actor["sub"]
     if status in (workflow.REJECTED, workflow.WITHDRAWN):
@@ -435,7 +268,7 @@ def edit(doc: dict, fields: dict, actor: dict, now: datetime) -> Change:
             updated = {**doc, **changes, "version": doc["version"] + 1}
             events.append(PublicationUpdated(**_content_of(updated), published_at=doc["published_at"],
                                              version=updated["version"], updated_at=now))
-        return _change(doc, changes, now, [_entry(now, by, "edited")], events)
+        return change(doc, changes, now, [history_entry(now, by, "edited")], events)
     workflow.check_actor(workflow.SUBMIT, capacity)   # the author, then
     if status == SUBMITTED:
         raise Conflict("a submitted publication waits for an editor; it can be edited again "
@@ -444,59 +277,9 @@ def edit(doc: dict, fields: dict, actor: dict, now: datetime) -> Change:
         # only the fields the author changed, so an editor's edit meanwhile of another field survives
         earlier = (doc.get("revision") or {}).get("fields", {})
         revision = {"fields": earlier | given, "status": "pending", "by": by, "at": now, "note": None}
-        return _change(doc, {"revision": revision}, now, [_entry(now, by, "revision_proposed")])
+        return change(doc, {"revision": revision}, now, [history_entry(now, by, "revision_proposed")])
     content = {name: doc[name] for name in CONTENT} | given
-    return _change(doc, indexed(content), now, [_entry(now, by, "edited")])
-
-
-def reporter_key(reporter: dict) -> str:
-    """Who flagged, as stored: the account, or for anonymous readers a hash of their address
-    (one open flag each; no address is stored)."""
-    if reporter.get("sub"):
-        return f"sub:{reporter['sub']}"
-    address = reporter.get("address") or "unknown"
-    return "address:" + hashlib.sha256(address.encode()).hexdigest()[:24]
-
-
-def open_flag_key(publication_id: str, reporter: str) -> str:
-    """Unique among open flags: a reader has one open flag per publication."""
-    return f"{publication_id}/{reporter}"
-
-
-def flag(doc: dict, reason: str, reporter: dict, now: datetime) -> dict:
-    """A reader's flag of a published publication, as stored in the flags collection.
-
-    Flags are documents of their own, not an array in the publication: readers flag at the
-    same moment, and a unique insert per flag is atomic on every server we run on."""
-    reason = (reason or "").strip()
-    if not 3 <= len(reason) <= 1000:
-        raise Invalid("a reason is required", [{"field": "reason", "message": "3 to 1000 characters"}])
-    check_visible(doc, reporter)
-    if doc["status"] != PUBLISHED:
-        raise Conflict(f"a {doc['status']} publication cannot be flagged")
-    key = reporter_key(reporter)
-    return {"_id": uuid.uuid4().hex, "publication_id": doc["_id"], "reporter": key, "reason": reason,
-            "at": now, "status": "open", "open_key": open_flag_key(doc["_id"], key)}
-
-
-def flagged(doc: dict, new_flag: dict, open_flags: int) -> PublicationFlagged:
-    return PublicationFlagged(id=doc["_id"], slug=doc["slug"], title=doc["title"],
-                              organisation=doc["organisation"], reason=new_flag["reason"], open_flags=open_flags,
-                              hidden=hides(doc, open_flags), flagged_at=new_flag["at"])
-
-
-def hides(doc: dict, open_flags: int) -> bool:
-    return bool(doc.get("hidden")) or open_flags >= FLAGS_TO_HIDE
-
-
-def flags_counted(doc: dict, open_flags: int, now: datetime) -> Change | None:
-    """The publication brought in line with its number of open flags: hidden from
-    FLAGS_TO_HIDE on (only an editor's decision shows it again). None when it already is."""
-    hidden = hides(doc, open_flags)
-    if doc.get("open_flags") == open_flags and doc.get("hidden") == hidden:
-        return None
-    history = [] if hidden == doc.get("hidden") else [_entry(now, SYSTEM, "hidden", f"{open_flags} open flags")]
-    return _change(doc, {"open_flags": open_flags, "hidden": hidden}, now, history)
+    return change(doc, indexed(content), now, [history_entry(now, by, "edited")])
 
 
 def review_due_passed(doc: dict, now: datetime) -> Change | None:
@@ -508,10 +291,16 @@ def review_due_passed(doc: dict, now: datetime) -> Change | None:
     event = PublicationReviewDue(id=doc["_id"], slug=doc["slug"], title=doc["title"],
                                  organisation=doc["organisation"], author_sub=doc["author"]["sub"],
                                  review_due=date.fromisoformat(due))
-    return _change(doc, {"due_for_review": True}, now,
-                   [_entry(now, SYSTEM, "review_due", f"review date {due} passed")], [event])
+    return change(doc, {"due_for_review": True}, now,
+                   [history_entry(now, SYSTEM, "review_due", f"review date {due} passed")], [event])
 
 
 def review_due_event_id(doc: dict) -> str:
     """The same id for the notice of one review date, whichever replica raises it."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"wijkwijzer:publication:{doc['_id']}:review_due:{doc['review_due']}"))
+
+
+
+def changed(doc: dict, version: int) -> PublicationChanged:
+    """The event every write of a publication sends, naming the version it makes."""
+    return PublicationChanged(id=doc["_id"], version=version)

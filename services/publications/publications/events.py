@@ -128,6 +128,18 @@ class PublicationReviewDue(EventData):
     review_due: date
 
 
+class PublicationChanged(EventData):
+    """Internal, for this service's own read models (the search index, the review calendar):
+    the stored publication changed, read it again. Every write sends one, so a read model that
+    rebuilds its entry from the publication as it is now is current whatever the order in
+    which these arrive, and however often."""
+
+    event_type = "publication.changed"
+
+    id: str
+    version: int
+
+
 class QuestionAnsweredWithConsent(BaseModel):
     """The part of the helpdesk's `question.answered_with_consent` event this service reads.
 

@@ -26,29 +26,27 @@ Documents of the `search_index` collection, all in the current generation `<g>`:
     {_id: "<g>/pub:<id>", n, listed_at, keys}       where a publication is indexed now
     {_id: "<g>/next", n}                            the next number to give out
 
-A bitmap is read, changed and written back, and FerretDB has no isolation between updates,
-so one writer at a time holds the lock (a unique document in `search_index_lock`). A write
-marks its publication in `search_pending` before it touches the publication and clears the
-mark once indexed; a writer that could not get the lock, or died, leaves the mark, and
-`repair` (a timer) indexes what is marked. `rebuild` numbers every publication afresh in
-listing order into a new generation and then switches searches to it.
+    {_id: "current", ..., retired: [g']}           generations a rebuild replaced (see rebuild)
+
+The index is a read model of the publications: every write of a publication sends
+`publication.changed` (through the outbox, so none is lost), and the service's consumer of it
+indexes the publication as it is then (`put`). A write shows in search once its event is
+handled, normally within a second. `rebuild` numbers every publication afresh in listing order
+into a new generation and then switches searches to it.
 """
 from __future__ import annotations
 
 import logging
 import threading
-import time
-import uuid
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pymongo import DeleteOne, ReplaceOne
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
 from pyroaring import BitMap, FrozenBitMap
 
 log = logging.getLogger(__name__)
@@ -57,16 +55,13 @@ log = logging.getLogger(__name__)
 _LOOKUPS = ThreadPoolExecutor(max_workers=10, thread_name_prefix="search-index")
 
 COLLECTION = "search_index"
-LOCK = "search_index_lock"
-PENDING = "search_pending"
 FIELDS = ("status", "hidden", "topics", "kind", "audiences", "focus_areas", "organisation")
 # what a search result shows of a publication (views.listed_view picks from these)
 CARD = ("slug", "title", "summary", "kind", "topics", "audiences", "focus_areas", "organisation", "authors",
         "status", "hidden", "published_at", "listed_at", "queue", "review_due", "open_flags", "created_at",
         "updated_at")
-LOCK_TTL = timedelta(seconds=30)      # a lock older than this was left by a writer that died
-LOCK_WAIT_S = 2.0                     # a writer waits this long (a request is waiting), then leaves it to `repair`
-REPAIR_AFTER = timedelta(seconds=10)  # a mark this old was left behind: its writer gave up or died
+WRITE_BATCH = 100                     # statements per bulk write: a server holds them all until the last
+REBUILD_PROGRESS = 10_000             # publications between two progress reports of a rebuild
 KEPT_DOCUMENTS = 2_000                # word and field documents a replica keeps (up to 300 kB each)
 KEPT_CARDS = 20_000                   # cards a replica keeps (about 1 kB each)
 
@@ -167,8 +162,6 @@ class Snapshot:
 class SearchIndex:
     def __init__(self, db: Database, publications: str):
         self.collection = db[COLLECTION]
-        self.lock = db[LOCK]
-        self.pending = db[PENDING]
         self.publications = db[publications]
 
     # -- reading -------------------------------------------------------------------------------
@@ -213,68 +206,50 @@ class SearchIndex:
         return [dict(found) for found in _LOOKUPS.map(card, numbers) if found is not None]
 
     # -- writing -------------------------------------------------------------------------------
+    # Bitmaps are read, changed and written back, so there is one writer at a time: the service's
+    # `publication.changed` consumer, the single active consumer of its queue across replicas,
+    # one batch at a time within its replica (indexer.py). No lock in the database.
 
-    def mark(self, publication_id: str) -> str:
-        """Before a write to the publication: note that its index entry is due. Returns the token
-        that `put` clears the note with."""
-        token = uuid.uuid4().hex
-        mark = {"_id": publication_id, "token": token, "at": datetime.now(UTC)}
-        try:
-            self.pending.replace_one({"_id": publication_id}, mark, upsert=True)
-        except DuplicateKeyError:
-            # writers of one publication at the same moment (readers flagging it) both upserted
-            # a mark that was not there; one inserted it, so the other now replaces it
-            self.pending.replace_one({"_id": publication_id}, mark, upsert=True)
-        return token
-
-    def unmark(self, publication_id: str, token: str) -> None:
-        """The write `mark` announced did not happen."""
-        self.pending.delete_one({"_id": publication_id, "token": token})
-
-    def put(self, publication_id: str, token: str | None = None) -> bool:
-        """Index the publication as it is stored now (or take it out, when it is gone), then clear
-        the mark `token`. False when the lock stayed taken: the mark stays for `repair`."""
-        holder = _Lock(self.lock)
-        if not holder.acquire(LOCK_WAIT_S):
-            log.warning("search index busy: publication %s is indexed by the next repair", publication_id)
-            return False
-        try:
-            self._put(self.generation(), publication_id)
-        finally:
-            holder.release()
-        if token is not None:
-            self.unmark(publication_id, token)
-        return True
-
-    def _put(self, generation: int, publication_id: str) -> None:
-        doc = self.publications.find_one({"_id": publication_id}, {**dict.fromkeys(CARD, 1), "terms": 1,
-                                                                     "title_terms": 1})
-        entry = self.collection.find_one({"_id": f"{generation}/pub:{publication_id}"}) or {}
-        old_n, old_keys = entry.get("n"), set(entry.get("keys", []))
-        new_keys = keys_of(doc) if doc else set()
-        if doc is None:
-            new_n = None
-        elif old_n is not None and _naive(entry.get("listed_at")) == _naive(doc.get("listed_at")):
-            new_n = old_n
-        else:  # new, or listed anew (published): it goes to the top of the listing order
-            new_n = self.collection.find_one_and_update(
-                {"_id": f"{generation}/next"}, {"$inc": {"n": 1}}, upsert=True, return_document=True)["n"]
+    def put(self, publication_ids: Iterable[str]) -> None:
+        """Index these publications as they are stored now; one that is gone is taken out.
+        Idempotent: each entry is rebuilt from the publication's current state, so the order
+        and the repetition of the events that ask for it do not matter."""
+        generation = self.generation()
+        ids = list(dict.fromkeys(publication_ids))
+        projection = {**dict.fromkeys(CARD, 1), "terms": 1, "title_terms": 1}
+        docs = list(_LOOKUPS.map(lambda i: self.publications.find_one({"_id": i}, projection), ids))
+        entries = list(_LOOKUPS.map(lambda i: self.collection.find_one({"_id": f"{generation}/pub:{i}"}) or {},
+                                    ids))
+        # new, or listed anew (published): to the top of the listing order, in arrival order
+        renumbered = [i for i, (doc, entry) in enumerate(zip(docs, entries, strict=True))
+                      if doc is not None and (entry.get("n") is None
+                                              or _naive(entry.get("listed_at")) != _naive(doc.get("listed_at")))]
+        numbers = {}
+        if renumbered:
+            last = self.collection.find_one_and_update({"_id": f"{generation}/next"}, {"$inc": {"n": len(renumbered)}},
+                                                       upsert=True, return_document=True)["n"]
+            numbers = dict(zip(renumbered, range(last - len(renumbered) + 1, last + 1), strict=True))
         changes: dict[str, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
-        for key in old_keys - new_keys if new_n == old_n else old_keys:
-            changes[key][1].add(old_n)
-        for key in new_keys - old_keys if new_n == old_n else new_keys:
-            changes[key][0].add(new_n)
-        touched = self._apply(generation, {k: (add, drop) for k, (add, drop) in changes.items()})
-        if old_n is not None and old_n != new_n:
-            self.collection.delete_one({"_id": f"{generation}/card:{old_n}"})
-        if doc is None:
-            self.collection.delete_one({"_id": f"{generation}/pub:{publication_id}"})
-        else:
-            self.collection.replace_one({"_id": f"{generation}/card:{new_n}"},
-                                        {"_id": f"{generation}/card:{new_n}", **card_of(doc)}, upsert=True)
-            self.collection.replace_one(
-                {"_id": f"{generation}/pub:{publication_id}"},
-                {"n": new_n, "listed_at": doc.get("listed_at"), "keys": sorted(new_keys)}, upsert=True)
+        writes: list[ReplaceOne | DeleteOne] = []
+        for i, (publication_id, doc, entry) in enumerate(zip(ids, docs, entries, strict=True)):
+            old_n, old_keys = entry.get("n"), set(entry.get("keys", []))
+            new_n = None if doc is None else numbers.get(i, old_n)
+            new_keys = keys_of(doc) if doc else set()
+            for key in old_keys - new_keys if new_n == old_n else old_keys:
+                changes[key][1].add(old_n)
+            for key in new_keys - old_keys if new_n == old_n else new_keys:
+                changes[key][0].add(new_n)
+            if old_n is not None and old_n != new_n:
+                writes.append(DeleteOne({"_id": f"{generation}/card:{old_n}"}))
+            if doc is None:
+                writes.append(DeleteOne({"_id": f"{generation}/pub:{publication_id}"}))
+            else:
+                writes.append(ReplaceOne({"_id": f"{generation}/card:{new_n}"}, card_of(doc), upsert=True))
+                writes.append(ReplaceOne({"_id": f"{generation}/pub:{publication_id}"},
+                                         {"n": new_n, "listed_at": doc.get("listed_at"), "keys": sorted(new_keys)},
+                                         upsert=True))
+        touched = self._apply(generation, changes)
+        self._write(writes)
         # after the writes, so that no replica keeps what it read before them under the new version
         bumped = [document for document in touched if document.startswith("field:")] + ["cards"]
         if any(document.startswith("term:") for document in touched):
@@ -300,60 +275,62 @@ class SearchIndex:
                 else:
                     kept.pop(slot, None)
             writes.append(ReplaceOne({"_id": _id}, {"values": kept}, upsert=True) if kept else DeleteOne({"_id": _id}))
-        if writes:   # a new publication touches some hundreds of documents: one round trip
-            self.collection.bulk_write(writes, ordered=False)
+        self._write(writes)
         return list(by_document)
 
-    def repair(self, now: datetime | None = None) -> int:
-        """Index the publications whose mark is older than REPAIR_AFTER; how many were."""
-        cutoff = (now or datetime.now(UTC)) - REPAIR_AFTER
-        done = 0
-        for mark in list(self.pending.find({"at": {"$lt": cutoff}})):
-            if self.put(mark["_id"], mark["token"]):
-                done += 1
-        return done
+    def _write(self, writes: list[ReplaceOne | DeleteOne | dict]) -> None:
+        """In bounded batches: a long article touches some hundreds of word documents, and a
+        rebuild writes every document of the index (ReplaceOne/DeleteOne, or dicts to insert)."""
+        for start in range(0, len(writes), WRITE_BATCH):
+            batch = writes[start:start + WRITE_BATCH]
+            if isinstance(batch[0], dict):
+                self.collection.insert_many(batch, ordered=False)
+            else:
+                self.collection.bulk_write(batch, ordered=False)
 
-    def rebuild(self, batch: int = 1000) -> int:
+    def rebuild(self, progress: Callable[[int], None] = lambda n: None) -> int:
         """Number every publication afresh in listing order, in a new generation, then switch
-        searches to it and remove the old one. Holds the lock throughout, so writes meanwhile
-        are marked and indexed by `repair` into the new generation. Returns how many."""
-        holder = _Lock(self.lock)
-        if not holder.acquire(LOCK_TTL.total_seconds() * 2):
-            raise RuntimeError("the search index stays locked by another writer")
-        try:
-            old = self.generation()
-            new = old + 1
-            self.collection.delete_many({"_id": {"$regex": f"^{new}/"}})  # a rebuild that died before
-            postings: dict[str, BitMap] = defaultdict(BitMap)
-            written: list[dict] = []
-            n = 0
-            projection = {**dict.fromkeys(CARD, 1), "terms": 1, "title_terms": 1}
-            for doc in self.publications.find({}, projection).sort([("listed_at", 1), ("_id", 1)]):
-                n += 1
-                keys = keys_of(doc)
-                for key in keys:
-                    postings[key].add(n)
-                written.append({"_id": f"{new}/card:{n}", **card_of(doc)})
-                written.append({"_id": f"{new}/pub:{doc['_id']}", "n": n, "listed_at": doc.get("listed_at"),
-                                "keys": sorted(keys)})
-                if len(written) >= 2 * batch:
-                    self.collection.insert_many(written, ordered=False)
-                    written = []
-                    holder.renew()
-            documents: dict[str, dict[str, bytes]] = defaultdict(dict)
-            for key, bits in postings.items():
-                document, slot = _storage(key)
-                documents[document][slot] = _serialized(bits)
-            written += [{"_id": f"{new}/{document}", "values": values} for document, values in documents.items()]
-            written.append({"_id": f"{new}/next", "n": n})
-            for start in range(0, len(written), batch):
-                self.collection.insert_many(written[start:start + batch], ordered=False)
-                holder.renew()
-            self.collection.replace_one({"_id": "current"}, {"generation": new, "versions": {}}, upsert=True)
-            self.collection.delete_many({"_id": {"$regex": f"^{old}/"}})
-            return n
-        finally:
-            holder.release()
+        searches to it and remove the old one; returns how many. `progress(n)` is told every
+        REBUILD_PROGRESS publications.
+
+        The consumer keeps indexing into the old generation meanwhile: what it wrote after the
+        rebuild read a publication is lost with that generation, so the caller asks for the
+        publications changed since the rebuild began to be indexed again (reindex.py). A batch
+        of the consumer that straddles the switch may leave documents in the old generation
+        after it was removed: it stays listed in `retired`, and the next rebuild removes it."""
+        current = self._current()
+        old, retired = current.get("generation", 0), current.get("retired", [])
+        new = max([old, *retired]) + 1
+        self.collection.delete_many({"_id": {"$regex": f"^{new}/"}})  # a rebuild that died before
+        postings: dict[str, BitMap] = defaultdict(BitMap)
+        written: list[dict] = []
+        n = 0
+        projection = {**dict.fromkeys(CARD, 1), "terms": 1, "title_terms": 1}
+        for doc in self.publications.find({}, projection).sort([("listed_at", 1), ("_id", 1)]):
+            n += 1
+            keys = keys_of(doc)
+            for key in keys:
+                postings[key].add(n)
+            written.append({"_id": f"{new}/card:{n}", **card_of(doc)})
+            written.append({"_id": f"{new}/pub:{doc['_id']}", "n": n, "listed_at": doc.get("listed_at"),
+                            "keys": sorted(keys)})
+            if len(written) >= 2 * WRITE_BATCH:
+                self._write(written)
+                written = []
+            if n % REBUILD_PROGRESS == 0:
+                progress(n)
+        documents: dict[str, dict[str, bytes]] = defaultdict(dict)
+        for key, bits in postings.items():
+            document, slot = _storage(key)
+            documents[document][slot] = _serialized(bits)
+        written += [{"_id": f"{new}/{document}", "values": values} for document, values in documents.items()]
+        written.append({"_id": f"{new}/next", "n": n})
+        self._write(written)
+        self.collection.replace_one({"_id": "current"}, {"generation": new, "versions": {}, "retired": [old]},
+                                    upsert=True)
+        for generation in {old, *retired}:
+            self.collection.delete_many({"_id": {"$regex": f"^{generation}/"}})
+        return n
 
 
 def _serialized(bits: BitMap) -> bytes:
@@ -371,39 +348,3 @@ def _changed(stored: bytes | None, add: set[int], drop: set[int]) -> bytes | Non
 def _naive(moment: Any) -> Any:
     """A stored datetime as pymongo returns it without tz_aware: compare like with like."""
     return moment.replace(tzinfo=None) if isinstance(moment, datetime) else moment
-
-
-class _Lock:
-    """The one-writer lock: a unique document with a token and an expiry. Taking it is an insert
-    (atomic on every server); a lock past its expiry was left by a writer that died and is
-    removed by the next one that wants it."""
-
-    def __init__(self, collection):
-        self.collection = collection
-        self.token = uuid.uuid4().hex
-
-    def acquire(self, wait_s: float) -> bool:
-        deadline = time.monotonic() + wait_s
-        pause = 0.005
-        while True:
-            now = datetime.now(UTC)
-            try:
-                self.collection.insert_one({"_id": "writer", "token": self.token, "expires": now + LOCK_TTL})
-                return True
-            except DuplicateKeyError:
-                held = self.collection.find_one({"_id": "writer"})
-                if held is not None and _naive(held["expires"]) < _naive(now):
-                    log.warning("search index lock of a writer that died taken over")
-                    self.collection.delete_one({"_id": "writer", "token": held["token"]})
-                    continue
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(pause)
-            pause = min(pause * 2, 0.1)
-
-    def renew(self) -> None:
-        self.collection.update_one({"_id": "writer", "token": self.token},
-                                   {"$set": {"expires": datetime.now(UTC) + LOCK_TTL}})
-
-    def release(self) -> None:
-        self.collection.delete_one({"_id": "writer", "token": self.token})

@@ -1,5 +1,5 @@
-"""Recompute what is derived from each publication, then rebuild the search index:
-`python -m publications.reindex`.
+"""Recompute what is derived from each publication, then rebuild the search index and the
+review calendar: `python -m publications.reindex`.
 
 Search terms and the sanitised HTML are stored with each publication, so they are only as
 current as the code that wrote them. Run this after a change to the text analysis
@@ -7,23 +7,34 @@ current as the code that wrote them. Run this after a change to the text analysi
 stored neither (it also fills in fields that version did not have), and after loading
 publications into the database by other means than the service (an import). It changes
 nothing a reader sees, so the publication's `version` stays. Safe to run again and while
-the service runs: a publication edited meanwhile is skipped and counted (run it again),
-and the index rebuild (index.py) holds writers off, whose writes the service's repair
-timer then indexes.
+the service runs: a publication edited meanwhile is skipped and counted (run it again).
+Searches use the old index until the new one is complete; publications changed while the
+index was rebuilt are then announced again (`publication.changed` on the service's events
+exchange, so AMQP_URI is needed too), and the service indexes them into the new one.
 
-    MONGODB_URI=mongodb://... MONGODB_DATABASE=publications python -m publications.reindex
+    MONGODB_URI=mongodb://... MONGODB_DATABASE=publications AMQP_URI=amqp://... python -m publications.reindex
 """
 from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pymongo
 from pymongo.database import Database
+from wijkwijzer.cloudevents import envelope
+from wijkwijzer.outbox import EventPublisher, entry
 
 from . import domain
 from .index import SearchIndex
+from .review_dates import ReviewCalendar
+from .schemas import CONTENT
 from .storage import COLLECTION
+from .workflow import PUBLISHED
+
+# clocks of the service's replicas and of this command may differ a little: announce again what
+# changed from this long before the rebuild began
+CLOCK_MARGIN = timedelta(minutes=5)
 
 # fields older versions did not store, with what they mean for such a publication
 _DEFAULTS = {"summary": "", "body": "", "topics": [], "audiences": [], "focus_areas": [], "organisation": None,
@@ -35,29 +46,47 @@ def reindexed(doc: dict) -> dict:
     """The fields to set on `doc` so it is as this version would have written it."""
     filled = {**_DEFAULTS, **doc}
     changes = {name: filled[name] for name in _DEFAULTS if name not in doc}
-    changes.update(domain.indexed({name: filled[name] for name in domain.CONTENT}))
+    changes.update(domain.indexed({name: filled[name] for name in CONTENT}))
     changes["listed_at"] = doc.get("listed_at") or doc.get("published_at") or doc["created_at"]
     changes["queue"] = domain.queue_of({**filled, **changes})
     return changes
 
 
 def reindex(db: Database) -> tuple[int, int]:
-    """(publications reindexed, publications skipped because they changed meanwhile)."""
+    """(publications reindexed, publications skipped because they changed meanwhile). Notes
+    each published publication's review date in the calendar (a version before it kept none)."""
     done = skipped = 0
+    calendar, today = ReviewCalendar(db), domain.today(datetime.now(UTC))
     for doc in db[COLLECTION].find({}, {"outbox": 0, "history": 0}):
         result = db[COLLECTION].update_one({"_id": doc["_id"], "version": doc["version"]},
                                            {"$set": reindexed(doc)})
         done += result.modified_count or result.matched_count
         skipped += 1 - result.matched_count
+        if doc.get("status") == PUBLISHED and doc.get("review_due") and not doc.get("due_for_review"):
+            calendar.note(doc["_id"], doc["review_due"], today)
     return done, skipped
+
+
+def announce_changed_since(db: Database, since: datetime, publisher: EventPublisher) -> int:
+    """Send `publication.changed` for every publication changed since `since`; how many."""
+    sent = 0
+    for doc in db[COLLECTION].find({"updated_at": {"$gte": since}}, {"version": 1}):
+        publisher.publish(entry(envelope("publications", domain.changed(doc, doc["version"]), subject=doc["_id"])))
+        sent += 1
+    return sent
 
 
 def main() -> int:
     client = pymongo.MongoClient(os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/"), tz_aware=True)
     db = client[os.environ.get("MONGODB_DATABASE", "publications")]
+    publisher = EventPublisher(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"), "publications", {})
     done, skipped = reindex(db)
-    print(f"reindexed {done} publication(s); {skipped} changed meanwhile (run again for those)")
-    print(f"search index rebuilt: {SearchIndex(db, COLLECTION).rebuild()} publication(s)")
+    print(f"reindexed {done} publication(s); {skipped} changed meanwhile (run again for those)", flush=True)
+    began = datetime.now(UTC)
+    total = SearchIndex(db, COLLECTION).rebuild(lambda n: print(f"search index: {n} publications read", flush=True))
+    print(f"search index rebuilt: {total} publication(s)", flush=True)
+    again = announce_changed_since(db, began - CLOCK_MARGIN, publisher)
+    print(f"announced {again} publication(s) changed meanwhile, for the service to index again", flush=True)
     return 0
 
 

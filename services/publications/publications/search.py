@@ -19,19 +19,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from pyroaring import BitMap
 from wijkwijzer import pages
 from wijkwijzer.errors import Forbidden, Invalid, field_errors
 
 from . import text
-from .domain import EDITOR_ROLES, QUEUE_REASONS, check_taxonomy
+from .domain import EDITOR_ROLES, QUEUE_REASONS
 from .index import SearchIndex, Snapshot
+from .schemas import SearchParams
 from .storage import Publications
 from .views import listed_view
-from .workflow import PUBLISHED, STATUSES
+from .vocabulary import check_taxonomy
+from .workflow import PUBLISHED
 
 RELATED_CANDIDATES = 200
 # query parameter -> (stored field, taxonomy field name as check_taxonomy knows it)
@@ -39,24 +40,6 @@ FILTERS = {"topic": ("topics", "topics"), "kind": ("kind", "kind"), "audience": 
            "focus_area": ("focus_areas", "focus_areas"), "organisation": ("organisation", "organisation")}
 # facet name in results -> stored field
 FACETS = {"topic": "topics", "kind": "kind"}
-
-
-class SearchParams(BaseModel):
-    """A search as the gateway (or the helpdesk) asks it. Repeating a filter ORs its values;
-    different filters AND."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    q: str | None = Field(default=None, max_length=500)
-    topic: list[str] = Field(default_factory=list, max_length=20)
-    kind: list[str] = Field(default_factory=list, max_length=20)
-    audience: list[str] = Field(default_factory=list, max_length=20)
-    focus_area: list[str] = Field(default_factory=list, max_length=30)
-    organisation: list[str] = Field(default_factory=list, max_length=20)
-    status: list[Literal[STATUSES]] = Field(default_factory=list, max_length=len(STATUSES))
-    sort: Literal["relevance", "date"] | None = None
-    match: Literal["all", "any"] = "all"
-    limit: int = Field(default=pages.DEFAULT_LIMIT, ge=1, le=pages.MAX_LIMIT)
-    cursor: str | None = Field(default=None, min_length=1, max_length=1024)
 
 
 def parse(params: dict) -> SearchParams:

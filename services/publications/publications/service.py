@@ -1,18 +1,21 @@
 """nameko entrypoints of the publications service (the kennisbank).
 
-Each entrypoint loads the publication, asks a rule in domain.py what changes, and
-has storage write the change and its events in one update; the outbox then
-publishes the events. `viewer` and `actor` are the caller's token claims
-(`sub`, `name`, `roles`) as the gateway passes them, None for anonymous readers.
+Each entrypoint loads the publication, asks a rule (domain.py, drafts.py, flagging.py) what
+changes, and has storage write the change and its events in one update; the outbox then
+publishes the events. Every write also sends `publication.changed`, which this service consumes
+itself to keep its read models (the search index, the review calendar) current. `viewer` and
+`actor` are the caller's token claims (`sub`, `name`, `roles`) as the gateway passes them, None
+for anonymous readers.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from nameko.dependency_providers import Config
 from wijkwijzer import pages, ping
+from wijkwijzer.claims import Claims
 from wijkwijzer.cloudevents import envelope
 from wijkwijzer.consumer import event_consumer
 from wijkwijzer.errors import EXPECTED, Conflict, Forbidden, NotFound
@@ -22,41 +25,57 @@ from wijkwijzer.outbox import Outbox
 from wijkwijzer.rpc import rpc
 from wijkwijzer.timers import configured_timer
 
-from . import domain, search, storage
+from . import domain, drafts, flagging, search, storage
+from .index import SearchIndex
+from .indexer import SearchIndexer
+from .review_dates import ReviewCalendar
 from .storage import Flags, Publications
 from .views import history_view, publication_view
+from .workflow import PUBLISHED
 
 log = logging.getLogger(__name__)
 
 REVIEW_DUE_INTERVAL = "REVIEW_DUE_INTERVAL"        # seconds between review-date sweeps
-FLAG_SYNC_INTERVAL = "FLAG_SYNC_INTERVAL"          # seconds between checks of flag counts
-SEARCH_REPAIR_INTERVAL = "SEARCH_REPAIR_INTERVAL"  # seconds between looks for unindexed writes
 REVIEW_PERIOD_DAYS = "REVIEW_PERIOD_DAYS"          # default time from publication to review
-REVIEW_DUE_CLAIM_STALE_S = 300                     # a notice claim this old was left by a dead replica
-FLAG_SYNC_ATTEMPTS = 10                            # flags at the same moment: recount until it holds
+REVIEW_DUE_CLAIM = timedelta(minutes=5)            # a sweep renews it for every publication it handles
+FLAG_COUNT_ATTEMPTS = 5                            # edits of the publication meanwhile: count again
 
 
 class PublicationsService:
     name = "publications"
 
     db = MongoDatabase(storage.INDEXES)
-    outbox = Outbox(storage.COLLECTION, storage.FLAGS)
+    outbox = Outbox()
+    search_indexer = SearchIndexer(storage.COLLECTION)
     correlation_id = CorrelationId()
     config = Config()
 
     def _review_period_days(self) -> int:
         return int(self.config.get(REVIEW_PERIOD_DAYS, domain.REVIEW_PERIOD_DAYS))
 
+    def _events(self, data: list, subject: str, event_id: str | None = None) -> list:
+        return [envelope(self.name, item, subject=subject, correlation_id=self.correlation_id, event_id=event_id)
+                for item in data]
+
+    def _insert(self, doc: dict) -> tuple[dict, bool]:
+        """Store a new publication (or find the one an earlier try of the same request made)."""
+        events = self._events([domain.changed(doc, doc["version"])], doc["_id"])
+        token = self.outbox.expect(storage.COLLECTION, doc["_id"])
+        stored, created = Publications(self.db).insert(doc, events)
+        self.outbox.send(storage.COLLECTION, doc["_id"], events if created else [], token)
+        return stored, created
+
     def _apply(self, publications: Publications, doc: dict, change: domain.Change,
                event_id: str | None = None) -> dict:
-        events = [envelope(self.name, data, subject=doc["_id"], correlation_id=self.correlation_id,
-                           event_id=event_id) for data in change.events]
-        updated = publications.apply(doc, change, events)
-        if events:
-            self.outbox.send(storage.COLLECTION, doc["_id"], events)
+        # a deterministic id (a timer's notice) is for the notice; the change event has its own
+        events = self._events(change.events, doc["_id"], event_id) + self._events(
+            [domain.changed(doc, doc["version"] + 1)], doc["_id"])
+        token = self.outbox.expect(storage.COLLECTION, doc["_id"])
+        updated = publications.apply(doc, change, events)   # Conflict leaves the mark to the relay
+        self.outbox.send(storage.COLLECTION, doc["_id"], events, token)
         if change.resolves_flags:
             Flags(self.db).resolve(doc["_id"], change.resolves_flags)
-        for event in events:
+        for event in events[:-1]:
             log.info("publication %s: %s (event %s)", doc["_id"], event.routing_key, event.id)
         return updated
 
@@ -66,8 +85,7 @@ class PublicationsService:
 
     @rpc(expected_exceptions=EXPECTED)
     def create_draft(self, fields: dict, author: dict, idempotency_key: str | None = None) -> dict:
-        doc, created = Publications(self.db).insert(
-            domain.new_draft(fields, author, datetime.now(UTC), idempotency_key))
+        doc, created = self._insert(drafts.new_draft(fields, author, datetime.now(UTC), idempotency_key))
         if created:
             log.info("draft %s created by %s", doc["_id"], author["sub"])
         return publication_view(doc, domain.capacities(doc, author))
@@ -119,40 +137,59 @@ class PublicationsService:
         for an anonymous one."""
         publications, flags = Publications(self.db), Flags(self.db)
         doc = publications.find(publication_id)
-        new = domain.flag(doc, reason, reporter, datetime.now(UTC))
+        new = flagging.flag(doc, reason, reporter, datetime.now(UTC))
         # the flag and its event are one insert; the count in the event is as seen just before
-        event = envelope(self.name, domain.flagged(doc, new, flags.count_open(doc["_id"]) + 1),
-                         subject=doc["_id"], correlation_id=self.correlation_id)
-        flags.insert(new, [event])
-        self.outbox.send(storage.FLAGS, new["_id"], [event])
-        doc, open_flags = self._count_flags(publications, flags, doc)
+        seen = flags.count_open(doc["_id"], doc.get("flags_resolved_at"))
+        events = self._events([flagging.flagged(doc, new, seen + 1)], doc["_id"])
+        token = self.outbox.expect(storage.FLAGS, new["_id"])
+        flags.insert(new, events)
+        self.outbox.send(storage.FLAGS, new["_id"], events, token)
+        doc, open_flags = self._count_flags(doc["_id"])
         log.info("publication %s flagged (%d open)", doc["_id"], open_flags)
         return {"id": new["_id"], "publication_id": doc["_id"], "reason": new["reason"], "status": new["status"],
-                "open_flags": open_flags, "hidden": domain.hides(doc, open_flags)}
+                "open_flags": open_flags, "hidden": flagging.hides(doc, open_flags)}
 
-    def _count_flags(self, publications: Publications, flags: Flags, doc: dict) -> tuple[dict, int]:
-        """Bring the publication's `open_flags` and `hidden` in line with its open flags.
-
-        Readers flag at the same moment, and an update of one document can lose to a
-        concurrent one on FerretDB (no isolation), so count, write, and read back until the
-        stored count is the current one: whoever writes last has counted every flag before it."""
-        for _ in range(FLAG_SYNC_ATTEMPTS):
-            open_flags = flags.count_open(doc["_id"])
-            change = domain.flags_counted(doc, open_flags, datetime.now(UTC))
+    def _count_flags(self, publication_id: str) -> tuple[dict, int]:
+        """Bring the publication's `open_flags` and `hidden` in line with its open flags. Readers
+        flag at the same moment: the version check lets one count win, the others count again
+        (and then find it right); whoever writes last has counted every flag before it."""
+        publications, flags = Publications(self.db), Flags(self.db)
+        for _ in range(FLAG_COUNT_ATTEMPTS):
+            doc = publications.find(publication_id)
+            open_flags = flags.count_open(publication_id, doc.get("flags_resolved_at"))
+            change = flagging.flags_counted(doc, open_flags, datetime.now(UTC))
             if change is None:
                 return doc, open_flags
             try:
-                self._apply(publications, doc, change)
+                return self._apply(publications, doc, change), open_flags
             except Conflict:
-                pass   # changed meanwhile: read it again and recount
-            doc = publications.find(doc["_id"])
+                continue   # changed meanwhile: read it again and count again
         raise Conflict("the publication changed too often meanwhile; try again")
+
+    @event_consumer("publications", "publication.flagged")
+    def count_flags(self, event: dict) -> None:
+        """The flag request counts the flags itself; this counts again once its event is out, so
+        a flag stored by a replica that died before counting still counts. Idempotent."""
+        self._count_flags(event["data"]["id"])
+
+    @event_consumer("publications", "publication.changed", single_active=True)
+    def update_read_models(self, event: dict) -> None:
+        """Index the publication as it is now, and note its review date. Idempotent, and one
+        replica at a time (the queue's single active consumer), batched by the indexer."""
+        publication_id = event["data"]["id"]
+        self.search_indexer.index(publication_id)
+        try:
+            doc = Publications(self.db).find(publication_id)
+        except NotFound:
+            return
+        if doc["status"] == PUBLISHED and doc.get("review_due") and not doc.get("due_for_review"):
+            ReviewCalendar(self.db).note(publication_id, doc["review_due"], domain.today(datetime.now(UTC)))
 
     @rpc(expected_exceptions=EXPECTED)
     def search(self, params: dict, viewer: dict | None = None) -> dict:
         """Full-text search with filters and facets (see search.py); the helpdesk asks it
         with `match="any"` for publications related to a question."""
-        return search.search(Publications(self.db).index, params, viewer)
+        return search.search(SearchIndex(self.db, storage.COLLECTION), params, viewer)
 
     @rpc(expected_exceptions=EXPECTED)
     def review_queue(self, reasons: list[str] | None = None, organisations: list[str] | None = None,
@@ -164,48 +201,39 @@ class PublicationsService:
     def on_question_answered_with_consent(self, event: dict) -> None:
         """A question the asker let us publish becomes a `vraag-en-antwoord` submission for
         editors. Keyed by question id: a redelivered event finds the first one."""
-        doc, created = Publications(self.db).insert(domain.question_draft(event["data"], datetime.now(UTC)))
+        doc, created = self._insert(drafts.question_draft(event["data"], datetime.now(UTC)))
         log.info("question %s: %s vraag-en-antwoord %s", event["data"].get("question_id"),
                  "created" if created else "already had", doc["_id"])
-
-    @configured_timer(FLAG_SYNC_INTERVAL, 60)
-    def reconcile_flag_counts(self) -> None:
-        """Bring every publication's open-flag count (and so whether it is hidden) in line with
-        its open flags. The flag request does this itself; this sweep repairs what it could not
-        see: on FerretDB a count taken while other readers flag the same publication can miss
-        their flags for a moment (seen in the tests), and a replica can die between storing a
-        flag and counting. Idempotent, so every replica may run it."""
-        publications, flags = Publications(self.db), Flags(self.db)
-        counts = flags.open_counts()
-        # read from the flags, not by a query on the publications: that reads every publication
-        # on FerretDB, at 100,000 for about 70 s, and this runs every minute
-        for doc in publications.some(flags.publication_ids()):
-            if doc["open_flags"] != counts.get(doc["_id"], 0):
-                try:
-                    self._count_flags(publications, flags, doc)
-                except Conflict:
-                    continue   # edited meanwhile: the next sweep
-
-    @configured_timer(SEARCH_REPAIR_INTERVAL, 15)
-    def repair_search_index(self) -> None:
-        """Index the publications whose writer could not (the index stayed locked, say by a
-        rebuild) or died between its write and indexing. Idempotent, so every replica may."""
-        repaired = Publications(self.db).index.repair()
-        if repaired:
-            log.info("search index: %d publication(s) indexed by repair", repaired)
 
     @configured_timer(REVIEW_DUE_INTERVAL, 300)
     def tell_editors_of_review_dates(self) -> None:
         """Put publications whose review date passed in the review queue and tell their editors,
-        once per review date, whichever replica gets there first."""
-        publications = Publications(self.db)
-        now = datetime.now(UTC)
-        for doc in publications.due_for_review(domain.today(now)):
-            change = domain.review_due_passed(doc, now)
-            key = f"{doc['_id']}/{doc['review_due']}"
-            if change is None or not publications.claim_review_due_notice(key, now, REVIEW_DUE_CLAIM_STALE_S):
-                continue
-            try:
-                self._apply(publications, doc, change, event_id=domain.review_due_event_id(doc))
-            except Conflict:
-                publications.release_review_due_notice(key)   # edited meanwhile: the next sweep
+        once per review date. One replica sweeps at a time (a claim); the version check of each
+        change and the notice's fixed event id make a second notice impossible all the same."""
+        with Claims(self.db).hold("review-dates", REVIEW_DUE_CLAIM) as claim:
+            if claim is None:
+                return
+            publications, calendar = Publications(self.db), ReviewCalendar(self.db)
+            now = datetime.now(UTC)
+            today = domain.today(now)
+            for day, publication_ids in calendar.due(today):
+                for publication_id in publication_ids:
+                    if self._review_due(publications, publication_id, now):
+                        calendar.handled(day, publication_id)
+                    claim.renew()
+            calendar.close_days_before(today)
+
+    def _review_due(self, publications: Publications, publication_id: str, now: datetime) -> bool:
+        """Tell the editors if the publication's review date passed; False to try it again later."""
+        try:
+            doc = publications.find(publication_id)
+        except NotFound:
+            return True
+        change = domain.review_due_passed(doc, now)
+        if change is None:
+            return True   # not due (any more): edited, withdrawn, or already told
+        try:
+            self._apply(publications, doc, change, event_id=domain.review_due_event_id(doc))
+        except Conflict:
+            return False  # edited meanwhile: the next sweep
+        return True

@@ -1,4 +1,4 @@
-"""Where publications live: the `publications` collection of this service's database."""
+"""Where publications and their flags live: collections of this service's own database."""
 from __future__ import annotations
 
 import re
@@ -17,7 +17,6 @@ from .domain import Change
 
 COLLECTION = "publications"
 FLAGS = "flags"
-REVIEW_DUE_CLAIMS = "review_due_claims"   # one unique key per review-date notice
 INDEXES = {
     # one open flag per reader per publication; a decided flag's key is its own id
     FLAGS: [([("open_key", 1)], {"unique": True}), ([("publication_id", 1), ("status", 1)], {})],
@@ -27,15 +26,13 @@ INDEXES = {
         ([("author.sub", 1), ("idempotency_key", 1)], {"unique": True}),
         # the search index's rebuild numbers publications in listing order (search is index.py)
         ([("listed_at", 1), ("_id", 1)], {}),
-        # the editors' review queue, and the review-date timer
+        # the editors' review queue
         ([("queue", 1), ("created_at", 1)], {}),
-        ([("status", 1), ("due_for_review", 1), ("review_due", 1)], {}),
     ],
-    index.PENDING: [([("at", 1)], {})],
 }
 
 # Internal bookkeeping a client never sees.
-HIDDEN = {outbox.FIELD: 0, outbox.LEASE: 0, "idempotency_key": 0}
+HIDDEN = {outbox.FIELD: 0, "idempotency_key": 0}
 # What a list shows of each publication (a search shows the same, from the index).
 LISTED = dict.fromkeys(index.CARD, 1)
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -43,26 +40,20 @@ _SLUG = re.compile(r"^[a-z0-9-]{1,120}$")
 
 
 class Publications:
-    """Publications, and their entries in the search index: every write here updates both."""
-
     def __init__(self, db: Database):
         self.collection = db[COLLECTION]
-        self.index = index.SearchIndex(db, COLLECTION)
 
-    def insert(self, doc: dict) -> tuple[dict, bool]:
-        """Store a new publication: (it, True); or, when the author already created one with
-        the same idempotency key, (that one, False)."""
-        token = self.index.mark(doc["_id"])
+    def insert(self, doc: dict, events: list[CloudEvent]) -> tuple[dict, bool]:
+        """Store a new publication with the events it causes: (it, True); or, when the author
+        already created one with the same idempotency key, (that one, False)."""
         try:
-            self.collection.insert_one(doc)
+            self.collection.insert_one({**doc, **outbox.fields(events)})
         except DuplicateKeyError:
-            self.index.unmark(doc["_id"], token)
             existing = self.collection.find_one(
                 {"author.sub": doc["author"]["sub"], "idempotency_key": doc["idempotency_key"]}, HIDDEN)
             if existing is None:
                 raise
             return existing, False
-        self.index.put(doc["_id"], token)
         return doc, True
 
     def find(self, id_or_slug: Any) -> dict:
@@ -82,52 +73,19 @@ class Publications:
         update: dict[str, Any] = {"$set": change.set, "$inc": {"version": 1}}
         if change.history:
             update["$push"] = {"history": {"$each": change.history}}
-        token = self.index.mark(doc["_id"])
         result = self.collection.update_one({"_id": doc["_id"], "version": doc["version"]},
                                             outbox.staged(update, events))
         if result.matched_count == 0:
-            self.index.unmark(doc["_id"], token)
             raise Conflict("the publication changed meanwhile; reload and try again")
-        self.index.put(doc["_id"], token)
         return self.find(doc["_id"])
 
     def matching(self, query: dict, sort: list[tuple[str, int]], batch: int) -> Iterator[dict]:
         """Publications matching `query` in `sort` order, as list entries, read lazily."""
         return self.collection.find(query, LISTED).sort(sort).batch_size(batch)
 
-    def some(self, ids: list[str]) -> Iterator[dict]:
-        """The publications with these ids that exist, one lookup by `_id` each (`$in` on `_id`
-        is no indexed lookup on FerretDB)."""
-        for publication_id in ids:
-            doc = self.collection.find_one({"_id": publication_id}, HIDDEN)
-            if doc is not None:
-                yield doc
-
-    def due_for_review(self, today: str) -> Iterator[dict]:
-        """Published publications whose review date passed and whose editors were not told yet."""
-        return self.collection.find({"status": "published", "due_for_review": False,
-                                     "review_due": {"$lte": today}}, HIDDEN)
-
-    def claim_review_due_notice(self, key: str, now: datetime, stale_after: float) -> bool:
-        """Win the right to send one review-date notice: a unique insert, atomic on every server.
-        A claim older than `stale_after` seconds (its replica died before the notice was
-        stored) is released for the next sweep."""
-        claims = self.collection.database[REVIEW_DUE_CLAIMS]
-        try:
-            claims.insert_one({"_id": key, "at": now})
-            return True
-        except DuplicateKeyError:
-            held = claims.find_one({"_id": key})
-            if held is not None and (now - held["at"]).total_seconds() > stale_after:
-                claims.delete_one({"_id": key, "at": held["at"]})
-            return False
-
-    def release_review_due_notice(self, key: str) -> None:
-        self.collection.database[REVIEW_DUE_CLAIMS].delete_one({"_id": key})
-
 
 class Flags:
-    """Readers' flags, one document each (see domain.flag for why not an array)."""
+    """Readers' flags, one document each (see flagging.flag for why not an array)."""
 
     def __init__(self, db: Database):
         self.collection = db[FLAGS]
@@ -139,19 +97,13 @@ class Flags:
         except DuplicateKeyError:
             raise Conflict("you already flagged this publication; an editor will look at it") from None
 
-    def open_counts(self) -> dict[str, int]:
-        """Open flags per publication id (publications without any left out)."""
-        return {group["_id"]: group["count"] for group in self.collection.aggregate([
-            {"$match": {"status": "open"}},
-            {"$group": {"_id": "$publication_id", "count": {"$sum": 1}}}])}
-
-    def publication_ids(self) -> list[str]:
-        """Every publication ever flagged: the only ones whose open-flag count can be other than 0."""
-        return [group["_id"] for group in self.collection.aggregate([
-            {"$group": {"_id": "$publication_id", "count": {"$sum": 1}}}])]
-
-    def count_open(self, publication_id: str) -> int:
-        return self.collection.count_documents({"publication_id": publication_id, "status": "open"})
+    def count_open(self, publication_id: str, since: datetime | None = None) -> int:
+        """Open flags of the publication made after `since` (when an editor last decided on its
+        flags: see domain.change)."""
+        query: dict[str, Any] = {"publication_id": publication_id, "status": "open"}
+        if since is not None:
+            query["at"] = {"$gt": since}
+        return self.collection.count_documents(query)
 
     def of(self, publication_id: str) -> list[dict]:
         return list(self.collection.find({"publication_id": publication_id}, {**HIDDEN, "open_key": 0})

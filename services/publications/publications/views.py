@@ -10,7 +10,7 @@ from wijkwijzer.times import jsonable
 
 from .workflow import EDITOR
 
-_INTERNAL = {"title_terms", "terms", "listed_at", "history", "flags", "version", "outbox", "outbox_lease",
+_INTERNAL = {"title_terms", "terms", "listed_at", "history", "flags", "version", "outbox", "flags_resolved_at",
              "idempotency_key"}
 _WORKFLOW = {"author", "revision", "hidden", "open_flags", "queue", "due_for_review", "version"}
 

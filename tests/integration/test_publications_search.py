@@ -9,7 +9,7 @@ from nameko.testing.services import entrypoint_hook
 from publications import drafts
 from publications.index import SearchIndex
 from publications.service import PublicationsService
-from publications.storage import COLLECTION, Publications
+from publications.storage import COLLECTION
 from wijkwijzer.errors import Forbidden, Invalid
 
 pytestmark = pytest.mark.integration
@@ -125,9 +125,12 @@ def test_pages_have_no_duplicates_or_gaps_while_publications_arrive(service, sor
         page = search(service, q=marker, sort=sort, limit=4, cursor=cursor)
         seen += [item["id"] for item in page["items"]]
         pages += 1
-        # a new matching publication between every two pages, in both tiers
-        Publications(db).insert(drafts.imported({"title": f"Nieuw {pages} {marker}", "body": marker,
-                                                 "kind": "tool"}, AUTHOR, datetime.now(UTC)))
+        # a new matching publication between every two pages, in both tiers, indexed as the
+        # service's consumer would
+        new = drafts.imported({"title": f"Nieuw {pages} {marker}", "body": marker, "kind": "tool"}, AUTHOR,
+                              datetime.now(UTC))
+        db.publications.insert_one(new)
+        SearchIndex(db, COLLECTION).put([new["_id"]])
         cursor = page["next_cursor"]
         if cursor is None:
             break

@@ -60,7 +60,6 @@ class Platform:
             "EVENT_RETRY_DELAY_MS": "200",
             "OUTBOX_RELAY_INTERVAL": "0.5",
             "REVIEW_DUE_INTERVAL": "0.5",
-            "FLAG_SYNC_INTERVAL": "1",
             "RPC_TIMEOUT": "3",
             "RATE_LIMIT_WRITES": "10000",  # the tests write fast; limits have their own test
             "CORS_ALLOWED_ORIGINS": "https://wijkwijzer.example, http://localhost:3000",

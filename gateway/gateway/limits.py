@@ -3,11 +3,9 @@
 Every write request (POST, PUT, PATCH, DELETE) is counted for its caller: the
 token's `sub` when it carries a valid token, else the client address. The
 counts live in the gateway's own small collection, the only state it owns, so
-all replicas share them. A hit is an insert and the count a `count_documents`:
-inserts are atomic on MongoDB and FerretDB alike, while FerretDB can lose
-concurrent `$inc`s (see docs/development.md); racing requests can only see a
-higher count, never a lower one. Old windows are deleted by a timer (no TTL
-indexes in our MongoDB subset).
+all replicas share them: one counter per caller and window, raised with an
+atomic `$inc`. Old windows are deleted by a timer (no TTL indexes in our
+MongoDB subset).
 """
 from __future__ import annotations
 
@@ -15,6 +13,7 @@ import math
 import time
 
 from nameko.extensions import DependencyProvider
+from pymongo import ReturnDocument
 from pymongo.database import Database
 from werkzeug.wrappers import Request
 from wijkwijzer.extensions import sibling
@@ -23,8 +22,8 @@ from wijkwijzer.mongo import MongoDatabase
 from . import auth
 from .problems import Problem
 
-COLLECTION = "rate_limit_hits"
-INDEXES = {COLLECTION: [([("key", 1), ("window", 1)], {}), ([("window", 1)], {})]}
+COLLECTION = "rate_limit_counters"   # {_id: "<key>/<window>", n, window}
+INDEXES = {COLLECTION: [([("window", 1)], {})]}
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -36,8 +35,10 @@ class WriteLimits:
     def hit(self, key: str, now: float) -> float | None:
         """Count one write of `key`; the seconds to wait when it is over the limit."""
         window = int(now // self.window_s)
-        self.collection.insert_one({"key": key, "window": window})
-        if self.collection.count_documents({"key": key, "window": window}) > self.limit:
+        counter = self.collection.find_one_and_update(
+            {"_id": f"{key}/{window}"}, {"$inc": {"n": 1}, "$setOnInsert": {"window": window}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+        if counter["n"] > self.limit:
             return (window + 1) * self.window_s - now
         return None
 

@@ -1,9 +1,11 @@
 """publications → outbox → broker → notifications, as nameko containers on the real broker and database."""
+import pymongo
 import pytest
 from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_hook
 from notifications.service import NotificationsService
 from publications.service import PublicationsService
+from wijkwijzer import outbox
 from wijkwijzer.errors import Conflict, Invalid, NotFound
 
 from tests.support import eventually
@@ -44,11 +46,10 @@ def test_submitted_draft_reaches_notifications_through_the_outbox(running, servi
     log = eventually(lambda: call(notifications, "event_log", draft["id"]), what="event in notifications")
     assert [entry["type"] for entry in log] == ["nl.wijkwijzer.publication.submitted"]
 
-    import pymongo
     db = pymongo.MongoClient(service_config["MONGODB_URI"])[service_config["MONGODB_DATABASE"]]
     stored = db.publications.find_one({"_id": draft["id"]})
     assert stored["outbox"] == [], "confirmed events are cleared"
-    assert "outbox_lease" not in stored, "and the lease, so the relay's query no longer finds it"
+    assert db[outbox.PENDING].count_documents({}) == 0, "and the relay's marks with them"
 
 
 def test_domain_errors_reach_the_caller_as_their_own_types(running):

@@ -7,8 +7,8 @@ import eventlet
 import pymongo
 import pytest
 from nameko.containers import ServiceContainer
-from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.standalone.events import event_dispatcher
+from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_hook
 from publications import drafts, reindex
 from publications.service import PublicationsService

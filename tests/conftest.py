@@ -8,6 +8,7 @@ import pathlib
 import subprocess
 import uuid
 
+import pymongo
 import pytest
 
 from tests.support import Broker, MongoServer
@@ -28,10 +29,23 @@ def infra():
     where = {line.split()[0].rstrip(":"): line.split() for line in out.splitlines() if ": " in line}
     management = where["RabbitMQ"][3].rstrip(")")
     base = {"AMQP_URI": where["RabbitMQ"][1], "MANAGEMENT_URL": management}
-    session = Broker(base, f"wijkwijzer-test-{uuid.uuid4().hex[:8]}")
+    tag = uuid.uuid4().hex[:8]
+    session = Broker(base, f"wijkwijzer-test-{tag}")
     session.create()
-    yield {**base, "AMQP_URI": session.amqp_uri, "MONGODB_URI": where["MongoDB"][1], "VHOST": session.vhost}
+    # every database a test makes is named database_name(infra, ...): with this session's tag, so
+    # that whatever a test left behind is dropped here, and nothing of another session
+    yield {**base, "AMQP_URI": session.amqp_uri, "MONGODB_URI": where["MongoDB"][1], "VHOST": session.vhost,
+           "TAG": tag}
     session.delete()
+    with pymongo.MongoClient(where["MongoDB"][1], serverSelectionTimeoutMS=5000) as client:
+        for name in client.list_database_names():
+            if f"_{tag}_" in name:
+                client.drop_database(name)
+
+
+def database_name(infra: dict, kind: str) -> str:
+    """A database name for one test (`kind`: test, rel, e2e, ...), unique, with the session's tag."""
+    return f"{kind}_{infra['TAG']}_{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pymongo
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +48,8 @@ class Platform:
         return f"http://127.0.0.1:{self.port}"
 
     def database(self, name: str) -> str:
-        return f"e2e_{self.run_id}_{name}"
+        """Tagged like every test database (tests/conftest.py), so the session drops what is left."""
+        return f"e2e_{self.infra.get('TAG', 'x')}_{self.run_id}_{name}"
 
     def env(self, name: str) -> dict[str, str]:
         return {
@@ -113,6 +115,10 @@ class Platform:
         logs = {n: self.log(n).read_text()[-2000:] for n, _, _ in service_list() if self.log(n).exists()}
         raise AssertionError(f"platform not ready: {last and last.text}\n{logs}")
 
-    def down(self) -> None:
+    def down(self, drop: bool = True) -> None:
         for name in list(self.processes):
             self.stop(name)
+        if drop:
+            with pymongo.MongoClient(self.infra["MONGODB_URI"], serverSelectionTimeoutMS=5000) as client:
+                for name, _, _ in service_list():
+                    client.drop_database(self.database(name))

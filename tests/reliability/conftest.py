@@ -8,6 +8,7 @@ import pymongo
 import pytest
 from nameko.containers import ServiceContainer
 
+from tests.conftest import database_name
 from tests.support import Broker
 
 
@@ -28,7 +29,7 @@ def service_config(infra, broker):
     return {
         "AMQP_URI": broker.amqp_uri,
         "MONGODB_URI": infra["MONGODB_URI"],
-        "MONGODB_DATABASE": f"rel_{uuid.uuid4().hex[:10]}",
+        "MONGODB_DATABASE": database_name(infra, "rel"),
         "EVENT_MAX_RETRIES": 2,
         "EVENT_RETRY_DELAY_MS": 100,
         "OUTBOX_RELAY_INTERVAL": 0.5,

@@ -1,5 +1,5 @@
 """No event lost between the database and the broker (events.md), with the real broker down,
-and the outbox relay safe with N replicas (infra.md: claim work atomically, never twice)."""
+and the outbox relay safe with N replicas (one claims the work at a time, nothing goes out twice)."""
 import time
 from datetime import UTC, datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""Named claims: "one replica does this" for a while (infra.md: timers safe with N replicas).
+"""Named claims: "one replica does this" for a while (timers safe with N replicas).
 
 A claim is a document in the service's `claims` collection: `{_id: name, owner, expires}`.
 Taking it is an insert, or, when another holder's claim has expired (its replica died or

@@ -24,7 +24,10 @@ broker redelivers it to another replica.
 Handlers receive the CloudEvent as a dict and should still make their own
 writes idempotent (upsert keyed by event id): a crash between the handler's
 write and the ledger record runs the handler again, and two copies handled at
-the same moment by two replicas are not serialised.
+the same moment by two replicas are not serialised. A handler whose writes must
+not run in two replicas at once (a read model written by read, change, write)
+asks for `single_active=True`: RabbitMQ then delivers the queue to one consumer
+at a time, and to another when that one goes away.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 The client is built once in `setup`, the service's indexes are created in
 `start` (so a fresh database is ready before the first worker), and the client
 is closed in `stop` and `kill`. Workers get the service's own database: a
-service never reads another's (infra.md).
+service never reads another's (docs/database.md).
 
 Config keys (nameko YAML, `${VAR:default}`): MONGODB_URI, MONGODB_DATABASE.
 """

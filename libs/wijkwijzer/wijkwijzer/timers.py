@@ -4,7 +4,7 @@ nameko's `@timer(interval=...)` fixes the interval when the class is defined; op
 and tests need to set it per deployment (`${REVIEW_DUE_INTERVAL:300}` in the YAML),
 so the interval is read from the container's config when the service starts.
 Like every timer here, the work it does must be safe with several replicas
-running it at once (infra.md): claim work atomically, never do it twice.
+running it at once: claim work atomically (wijkwijzer.claims), never do it twice.
 """
 from __future__ import annotations
 

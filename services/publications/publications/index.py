@@ -3,7 +3,8 @@
 Why not queries on the publications collection: a search must count its whole result for the
 total and the facets, and ask for several terms and filters at once. Done with MongoDB queries
 that is a pass over every hit per count (hundreds of milliseconds at 100,000 hits), and on
-infra.md's FerretDB, which pushes down nothing but `_id`, a pass over the whole collection.
+the local FerretDB, which answers nothing but `_id` from an index, a pass over the whole
+collection (docs/database.md).
 
 So every publication gets a number, `n`, in the order it was listed (published, or created for
 drafts), and every search key holds a compressed bitmap (Roaring, through pyroaring) of the

@@ -3,25 +3,17 @@ mongo-java-server (H2 backend). WIJKWIJZER_MONGO_SERVER=mongo-java-server forces
 path, so it is exercised here on a free port and a private state dir, next to the
 shared broker and FerretDB, which `down` must leave running."""
 
-import os
 import pathlib
 import socket
-import subprocess
 import uuid
 
 import kombu
 import pymongo
 import pytest
 
+from tests.support import MongoServer
+
 pytestmark = pytest.mark.integration
-
-INFRA_SH = pathlib.Path(__file__).resolve().parents[2] / "deploy" / "infra.sh"
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _port_open(port):
@@ -32,31 +24,13 @@ def _port_open(port):
         return False
 
 
-def _infra(command, env):
-    return subprocess.run(
-        ["bash", str(INFRA_SH), command], check=False, env=env, capture_output=True, text=True, timeout=240
-    )
-
-
 # The first run may fetch the jars with Maven; once cached, up + test + down take a few seconds.
 @pytest.mark.timeout(300)
 def test_forced_mongo_java_server_serves_unique_indexes_and_down_spares_shared_servers(infra, tmp_path):
-    port = _free_port()
-    env = os.environ.copy()
-    env.pop("MONGODB_URI", None)  # a given URI would win over starting any server (step 1)
-    env.update(
-        {
-            "WIJKWIJZER_MONGO_SERVER": "mongo-java-server",
-            "WIJKWIJZER_MONGO_PORT": str(port),
-            "WIJKWIJZER_STATE_DIR": str(tmp_path),
-            # the shared broker: `up` uses it as is and `down` must not stop it
-            "AMQP_URI": infra["AMQP_URI"],
-        }
-    )
-    uri = f"mongodb://127.0.0.1:{port}/"
+    server = MongoServer(tmp_path, infra["AMQP_URI"], "mongo-java-server")
+    port, uri = server.port, server.uri
     try:
-        up = _infra("up", env)
-        assert up.returncode == 0, up.stdout + up.stderr
+        up = server.up()
         assert "mongo-java-server (H2 backend), forced by WIJKWIJZER_MONGO_SERVER" in up.stderr
         assert f"MongoDB:  {uri}" in up.stdout
         pid = int((tmp_path / "mongo-java-server.pid").read_text())
@@ -74,8 +48,7 @@ def test_forced_mongo_java_server_serves_unique_indexes_and_down_spares_shared_s
         finally:
             client.close()
     finally:
-        down = _infra("down", env)
-    assert down.returncode == 0, down.stdout + down.stderr
+        down = server.down()
     assert "AMQP_URI is set: leaving that RabbitMQ alone" in down.stderr
 
     # down waited for the server to exit: port closed, pid file gone, data kept on disk

@@ -43,9 +43,9 @@ class EventsService:
     @rpc(expected_exceptions=EXPECTED)
     def upcoming(self, limit: int = pages.DEFAULT_LIMIT, cursor: str | None = None) -> dict:
         """One page of upcoming activities: `{"items", "next_cursor"}`."""
-        position = pages.decode(cursor, ("starts_at", "id"))
-        after = (datetime.fromisoformat(position["starts_at"]), position["id"]) if position else None
+        position = pages.decode(cursor, {"starts_at": datetime, "id": str})
+        after = (position["starts_at"], position["id"]) if position else None
         found = Activities(self.db).upcoming(datetime.now(UTC), after)
         listing = pages.page(found, pages.limit_of(limit),
-                             lambda doc: {"starts_at": doc["starts_at"].isoformat(), "id": doc["_id"]})
+                             lambda doc: {"starts_at": doc["starts_at"], "id": doc["_id"]})
         return {**listing, "items": [public_view(doc) for doc in listing["items"]]}

@@ -41,6 +41,9 @@ class Platform:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # environment of one process over the defaults, e.g. {"publications": {"MONGODB_URI": ...}}
+    # for a database server only that service uses, which a test may stop
+    env_of: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -65,6 +68,7 @@ class Platform:
             "RATE_LIMIT_WRITES": "10000",  # the tests write fast; limits have their own test
             "CORS_ALLOWED_ORIGINS": "https://wijkwijzer.example, http://localhost:3000",
             "LOG_LEVEL": "INFO",
+            **self.env_of.get(name, {}),
         }
 
     def log(self, name: str) -> Path:

@@ -18,6 +18,7 @@ EVENT_MAX_RETRIES = "EVENT_MAX_RETRIES"        # attempts after the first, then 
 EVENT_RETRY_DELAY_MS = "EVENT_RETRY_DELAY_MS"  # first backoff; doubles per attempt
 OUTBOX_RELAY_INTERVAL = "OUTBOX_RELAY_INTERVAL"  # seconds between relay sweeps
 RPC_TIMEOUT = "RPC_TIMEOUT"                    # seconds the gateway waits for a service
+HEALTH_READ_TIMEOUT = "HEALTH_READ_TIMEOUT"    # seconds the health check's database read may take
 
 DEFAULTS: dict[str, Any] = {
     # pymongo looks again every 0.5 s, so an unreachable server fails an operation after 1 to 1.5 s:
@@ -27,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     EVENT_RETRY_DELAY_MS: 1000,
     OUTBOX_RELAY_INTERVAL: 2,
     RPC_TIMEOUT: 5,
+    HEALTH_READ_TIMEOUT: 1,   # under the gateway's READY_TIMEOUT (2), so the ping says what is wrong
 }
 
 

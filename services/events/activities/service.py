@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from wijkwijzer import pages, ping
+from wijkwijzer import pages
 from wijkwijzer.cloudevents import envelope
 from wijkwijzer.errors import EXPECTED
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
 from wijkwijzer.outbox import Outbox
+from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 
 from . import domain, storage
@@ -19,12 +20,13 @@ class EventsService:
     name = "events"
 
     db = MongoDatabase(storage.INDEXES)
+    health = Health(storage.COLLECTION)
     outbox = Outbox(storage.COLLECTION)
     correlation_id = CorrelationId()
 
     @rpc
     def ping(self) -> dict:
-        return ping.report(self.name, self.db)
+        return self.health.report()
 
     @rpc(expected_exceptions=EXPECTED)
     def schedule(self, fields: dict, organiser: dict, idempotency_key: str | None = None) -> dict:

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from nameko.dependency_providers import Config
-from wijkwijzer import pages, ping
+from wijkwijzer import pages
 from wijkwijzer.cloudevents import envelope
 from wijkwijzer.consumer import event_consumer
 from wijkwijzer.errors import EXPECTED, Conflict, Forbidden, NotFound
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
 from wijkwijzer.outbox import Outbox
+from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 from wijkwijzer.timers import configured_timer
 
@@ -40,6 +41,7 @@ class PublicationsService:
     name = "publications"
 
     db = MongoDatabase(storage.INDEXES)
+    health = Health(storage.COLLECTION)
     outbox = Outbox(storage.COLLECTION, storage.FLAGS)
     correlation_id = CorrelationId()
     config = Config()
@@ -62,7 +64,7 @@ class PublicationsService:
 
     @rpc
     def ping(self) -> dict:
-        return ping.report(self.name, self.db)
+        return self.health.report()
 
     @rpc(expected_exceptions=EXPECTED)
     def create_draft(self, fields: dict, author: dict, idempotency_key: str | None = None) -> dict:

@@ -42,6 +42,9 @@ class Platform:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # environment of one process over the defaults, e.g. {"publications": {"MONGODB_URI": ...}}
+    # for a database server only that service uses, which a test may stop
+    env_of: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -66,6 +69,7 @@ class Platform:
             "RATE_LIMIT_WRITES": "10000",  # the tests write fast; limits have their own test
             "CORS_ALLOWED_ORIGINS": "https://wijkwijzer.example, http://localhost:3000",
             "LOG_LEVEL": "INFO",
+            **self.env_of.get(name, {}),
         }
 
     def log(self, name: str) -> Path:
@@ -115,10 +119,10 @@ class Platform:
         logs = {n: self.log(n).read_text()[-2000:] for n, _, _ in service_list() if self.log(n).exists()}
         raise AssertionError(f"platform not ready: {last and last.text}\n{logs}")
 
-    def down(self, drop: bool = True) -> None:
+    def down(self) -> None:
+        """Stop every process and drop the databases they had on the shared server."""
         for name in list(self.processes):
             self.stop(name)
-        if drop:
-            with pymongo.MongoClient(self.infra["MONGODB_URI"], serverSelectionTimeoutMS=5000) as client:
-                for name, _, _ in service_list():
-                    client.drop_database(self.database(name))
+        with pymongo.MongoClient(self.infra["MONGODB_URI"], serverSelectionTimeoutMS=5000) as client:
+            for name, _, _ in service_list():
+                client.drop_database(self.database(name))

@@ -2,8 +2,9 @@
 
 Services raise the shared errors of `wijkwijzer.errors`, which nameko's
 remote-error registry turns back into the same types here; broker and
-timeout trouble become 503 and 504; anything unexpected is a 500 whose
-details go to the log, never to the client.
+timeout trouble become 503 and 504, and so does a service's database outage
+(nothing changed: 503; may have changed: 504); anything unexpected is a 500
+whose details go to the log, never to the client.
 """
 from __future__ import annotations
 
@@ -14,7 +15,16 @@ from nameko.exceptions import RemoteError, UnknownService
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
-from wijkwijzer.errors import Conflict, Forbidden, Invalid, NotFound, field_errors
+from wijkwijzer.errors import (
+    Conflict,
+    DatabaseInterrupted,
+    DatabaseUnavailable,
+    Forbidden,
+    Invalid,
+    NotFound,
+    field_errors,
+)
+from wijkwijzer.mongo import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +59,12 @@ def validation_problem(exc: ValidationError) -> Problem:
     return Problem(422, "Invalid fields", "the request has invalid fields", field_errors(exc))
 
 
+RETRY_AFTER_S = "5"
+
+
 def unavailable(what: str) -> Problem:
     return Problem(503, "Service unavailable", f"{what} is unavailable; try again shortly",
-                   headers={"Retry-After": "5"})
+                   headers={"Retry-After": RETRY_AFTER_S})
 
 
 _SERVICE_ERRORS = ((NotFound, 404, "Not found"), (Conflict, 409, "Conflict"),
@@ -71,6 +84,14 @@ def from_exception(exc: Exception) -> Problem:
             if isinstance(exc, Invalid):
                 errors = exc.args[1] if len(exc.args) > 1 else []
             return Problem(status, title, message, errors)
+    if isinstance(exc, DatabaseUnavailable):
+        return Problem(503, "Service unavailable", f"{message}; try again shortly",
+                       headers={"Retry-After": RETRY_AFTER_S})
+    if isinstance(exc, DatabaseInterrupted):
+        return Problem(504, "Gateway timeout", message)
+    if is_outage(exc):   # the gateway's own database (rate limits): the request went nowhere
+        log.warning("the gateway's database is unavailable: %s", exc)
+        return unavailable("the gateway's database")
     if isinstance(exc, UnknownService):
         return unavailable(f"the {exc.args[0] if exc.args else ''} service".replace("  ", " "))
     if isinstance(exc, HTTPException):

@@ -52,15 +52,18 @@ class GatewayService:
 
     @route("readyz")
     def readyz(self, request):
-        """Ready when every service answers its ping within READY_TIMEOUT seconds."""
+        """Ready when every service answers its ping within READY_TIMEOUT seconds and reports
+        itself healthy (its database read in time, no worker stuck: wijkwijzer.ping)."""
         timeout = float(self.config.get("READY_TIMEOUT", 2))
 
         def ping(service: str) -> tuple[str, str]:
             try:
-                call(getattr(self, service).ping, timeout=timeout)
-                return service, "ok"
+                report = call(getattr(self, service).ping, timeout=timeout)
             except Exception as exc:  # noqa: BLE001 (each failure is reported by name)
                 return service, from_exception(exc).detail or "failed"
+            if report.get("status") != "ok":
+                return service, "; ".join(report.get("problems") or ["not ready"])
+            return service, "ok"
 
         pool = eventlet.GreenPool(len(SERVICES))
         services = dict(pool.imap(ping, SERVICES))

@@ -1,11 +1,12 @@
 """Bad input gets a clear problem+json 4xx and changes nothing."""
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pymongo
 import pytest
 import requests
 from gateway.tokens import mint
+from wijkwijzer import pages
 
 from tests.platform import JWT_SECRET
 
@@ -108,3 +109,50 @@ def test_bodies_nested_beyond_the_parser_and_nul_bytes_are_4xx(platform, token):
 def test_list_parameters_are_checked(platform, query, field):
     body = problem(requests.get(f"{platform.base_url}/api/v1/activities?{query}", timeout=5), 422)
     assert body["errors"][0]["field"] == field
+
+
+EDITOR = {"Authorization": f"Bearer {mint(JWT_SECRET, 'eline', 'Eline', None, ['editor'])}"}
+
+
+@pytest.mark.parametrize("position", [
+    {"starts_at": 5, "id": []},
+    {"starts_at": 5, "id": "x"},                                   # a number where a time belongs
+    {"starts_at": "2030-01-01T10:00:00", "id": "x"},               # no offset
+    {"starts_at": "9999-12-31T23:59:59-14:00", "id": "x"},         # past the calendar's end in UTC
+    {"starts_at": "2030-01-01T10:00:00+01:00", "id": 1},
+    {"tier": 0, "n": 1},                                           # another list's cursor
+])
+def test_forged_activity_cursors_are_422(platform, position):
+    body = problem(requests.get(f"{platform.base_url}/api/v1/activities",
+                                params={"cursor": pages.encode(position)}, timeout=5), 422)
+    assert body["errors"] == [{"field": "cursor", "message": "not a cursor this list gave out"}]
+
+
+@pytest.mark.parametrize("position", [
+    {"at": "yesterday", "id": 1},
+    {"at": 5, "id": "x"},
+    {"at": "0001-01-01T00:00:00+14:00", "id": "x"},
+    {"at": "2030-01-01T10:00:00+01:00", "id": True},
+    {"starts_at": "2030-01-01T10:00:00+01:00", "id": "x"},
+])
+def test_forged_review_queue_cursors_are_422(platform, position):
+    body = problem(requests.get(f"{platform.base_url}/api/v1/review-queue", headers=EDITOR,
+                                params={"cursor": pages.encode(position)}, timeout=5), 422)
+    assert body["errors"][0]["field"] == "cursor"
+
+
+def test_a_review_queue_cursor_with_its_id_changed_to_a_number_is_422(platform):
+    """The position of a real item with a forged id: compared with that item, not only queried."""
+    token = {"Authorization": f"Bearer {mint(JWT_SECRET, 'femke', 'Femke', None, ['member'])}"}
+    for title in ("Buurtkamer open op zondag", "Repaircafé in de bibliotheek"):
+        created = requests.post(platform.base_url + URL, json={**DRAFT, "title": title}, headers=token, timeout=10)
+        requests.post(f"{platform.base_url}{URL}/{created.json()['id']}/submit", headers=token,
+                      timeout=10).raise_for_status()
+    first = requests.get(f"{platform.base_url}/api/v1/review-queue?limit=1", headers=EDITOR, timeout=5)
+    first.raise_for_status()
+    position = pages.decode(first.json()["next_cursor"], {"at": datetime, "id": str})
+    forged = pages.encode({**position, "id": 1})
+    problem(requests.get(f"{platform.base_url}/api/v1/review-queue", headers=EDITOR,
+                         params={"cursor": forged}, timeout=5), 422)
+    assert requests.get(f"{platform.base_url}/api/v1/review-queue", headers=EDITOR,
+                        params={"cursor": first.json()["next_cursor"]}, timeout=5).status_code == 200

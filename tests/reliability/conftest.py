@@ -9,7 +9,8 @@ import pytest
 from nameko.containers import ServiceContainer
 
 from tests.conftest import database_name
-from tests.support import Broker
+from tests.platform import Platform
+from tests.support import Broker, MongoServer
 
 
 @pytest.fixture
@@ -66,3 +67,23 @@ def containers(service_config, db):  # needs db so that the containers stop befo
 
     for stopping in [eventlet.spawn(stop, container) for container in started]:  # ~1.5 s each: at once
         stopping.wait()
+
+
+@pytest.fixture(scope="module")
+def own_database_platform(infra, tmp_path_factory):
+    """(platform, server): every service and the gateway as processes in a vhost of their own,
+    the publications service on a database server of its own (a MongoServer) that the tests
+    may stop, start or pause; the other services and the gateway on the shared one."""
+    server = MongoServer(tmp_path_factory.mktemp("publications-db"), infra["AMQP_URI"])
+    server.up()
+    vhost = Broker(infra, f"{infra['VHOST']}-own-db-{uuid.uuid4().hex[:6]}")
+    vhost.create()
+    running = Platform({**infra, "AMQP_URI": vhost.amqp_uri}, tmp_path_factory.mktemp("own-db-logs"),
+                       env_of={"publications": {"MONGODB_URI": server.uri}})
+    try:
+        running.up()
+        yield running, server
+    finally:
+        running.down()   # and drops its databases on the shared server
+        vhost.delete()
+        server.down()

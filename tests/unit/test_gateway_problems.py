@@ -5,7 +5,8 @@ import pytest
 from gateway.problems import Problem, from_exception
 from gateway.tokens import mint
 from nameko.exceptions import RemoteError, UnknownService
-from wijkwijzer.errors import Conflict, Invalid, NotFound
+from pymongo.errors import AutoReconnect, DuplicateKeyError, ServerSelectionTimeoutError
+from wijkwijzer.errors import Conflict, DatabaseInterrupted, DatabaseUnavailable, Invalid, NotFound
 
 from gateway import auth
 
@@ -19,6 +20,11 @@ SECRET = "unit-test-secret-long-enough-for-hs256-keys"
     (Conflict("already submitted"), 409),
     (Invalid("bad", [{"field": "topics", "message": "unknown"}]), 422),
     (UnknownService("events"), 503),
+    (DatabaseUnavailable("the events service cannot reach its database; nothing was changed"), 503),
+    (DatabaseInterrupted("the events service's database failed while carrying out the request"), 504),
+    (ServerSelectionTimeoutError("127.0.0.1:27017: connection refused"), 503),   # the gateway's own
+    (AutoReconnect("connection reset"), 503),
+    (DuplicateKeyError("E11000"), 500),
     (RemoteError("KeyError", "boom"), 500),
     (ValueError("internal detail"), 500),
 ])
@@ -30,6 +36,15 @@ def test_every_error_maps_to_one_problem(exc, status):
     assert response.headers["X-Request-ID"] == "req-1"
     if status == 500:
         assert "boom" not in body["detail"] and "internal detail" not in body["detail"]
+
+
+def test_a_database_outage_says_whether_to_retry_later_or_with_the_same_key():
+    refused = from_exception(DatabaseUnavailable("the events service cannot reach its database; nothing was changed"))
+    assert refused.headers["Retry-After"] and "nothing was changed" in refused.detail
+    assert "gateway" in from_exception(ServerSelectionTimeoutError("refused")).detail
+    interrupted = from_exception(DatabaseInterrupted("the events service's database failed; it may have been "
+                                                     "carried out: retry with the same Idempotency-Key"))
+    assert "Idempotency-Key" in interrupted.detail and "Retry-After" not in interrupted.headers
 
 
 def test_invalid_keeps_its_field_errors():

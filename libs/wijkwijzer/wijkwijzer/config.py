@@ -12,19 +12,23 @@ from typing import Any
 AMQP_URI = "AMQP_URI"
 MONGODB_URI = "MONGODB_URI"
 MONGODB_DATABASE = "MONGODB_DATABASE"          # default: the service name
-MONGODB_TIMEOUT_MS = "MONGODB_TIMEOUT_MS"
+MONGODB_TIMEOUT_MS = "MONGODB_TIMEOUT_MS"      # ms an operation waits for a reachable server
 
 EVENT_MAX_RETRIES = "EVENT_MAX_RETRIES"        # attempts after the first, then dead letter
 EVENT_RETRY_DELAY_MS = "EVENT_RETRY_DELAY_MS"  # first backoff; doubles per attempt
 OUTBOX_RELAY_INTERVAL = "OUTBOX_RELAY_INTERVAL"  # seconds between relay sweeps
 RPC_TIMEOUT = "RPC_TIMEOUT"                    # seconds the gateway waits for a service
+HEALTH_READ_TIMEOUT = "HEALTH_READ_TIMEOUT"    # seconds the health check's database read may take
 
 DEFAULTS: dict[str, Any] = {
-    MONGODB_TIMEOUT_MS: 5000,
+    # pymongo looks again every 0.5 s, so an unreachable server fails an operation after 1 to 1.5 s:
+    # a 503 within 2 s
+    MONGODB_TIMEOUT_MS: 1000,
     EVENT_MAX_RETRIES: 3,
     EVENT_RETRY_DELAY_MS: 1000,
     OUTBOX_RELAY_INTERVAL: 2,
     RPC_TIMEOUT: 5,
+    HEALTH_READ_TIMEOUT: 1,   # under the gateway's READY_TIMEOUT (2), so the ping says what is wrong
 }
 
 

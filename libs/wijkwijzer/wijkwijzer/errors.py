@@ -37,6 +37,19 @@ class Invalid(ServiceError):
 EXPECTED = (NotFound, Conflict, Forbidden, Invalid)
 
 
+# Not the caller's fault: the RPC entrypoint (wijkwijzer.rpc) raises these in place of the
+# database driver's errors, telling apart what certainly did not happen from what may have.
+
+@deserialize_to_instance
+class DatabaseUnavailable(ServiceError):
+    """The service could not reach its database and wrote nothing: safe to retry later."""
+
+
+@deserialize_to_instance
+class DatabaseInterrupted(ServiceError):
+    """The database failed while the request was being carried out: it may have happened."""
+
+
 def field_errors(exc: ValidationError, prefix: str = "") -> list[dict]:
     """pydantic's errors as Invalid's [{field, message}], field a dotted path."""
     errors = []

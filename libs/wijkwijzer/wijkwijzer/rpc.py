@@ -19,6 +19,8 @@ from amqp.exceptions import AMQPError
 from kombu.exceptions import OperationalError
 from nameko.rpc import Rpc
 
+from wijkwijzer.mongo import MongoDatabase
+
 log = logging.getLogger(__name__)
 
 BROKER_ERRORS = (OperationalError, AMQPError, socket.error, ConnectionError)
@@ -27,6 +29,10 @@ _DEADLINE_HEADER = f"nameko.{DEADLINE_KEY}"
 
 
 class ResilientRpc(Rpc):
+    def setup(self) -> None:
+        super().setup()
+        self.database = next((d for d in self.container.dependencies if isinstance(d, MongoDatabase)), None)
+
     def handle_message(self, body, message):
         deadline = (message.headers or {}).get(_DEADLINE_HEADER)
         if isinstance(deadline, int | float) and time.time() > deadline:
@@ -37,6 +43,9 @@ class ResilientRpc(Rpc):
         super().handle_message(body, message)
 
     def handle_result(self, message, worker_ctx, result, exc_info):
+        outage = exc_info and self.database and self.database.outage(exc_info[1])
+        if outage:
+            exc_info = (type(outage), outage, exc_info[2])
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)
         except BROKER_ERRORS as exc:

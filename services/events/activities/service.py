@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from wijkwijzer import pages, ping
+from wijkwijzer import pages
 from wijkwijzer.cloudevents import envelope
 from wijkwijzer.errors import EXPECTED
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
 from wijkwijzer.outbox import Outbox
+from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 
 from . import domain, storage
@@ -19,12 +20,13 @@ class EventsService:
     name = "events"
 
     db = MongoDatabase(storage.INDEXES)
+    health = Health(storage.COLLECTION)
     outbox = Outbox()
     correlation_id = CorrelationId()
 
     @rpc
     def ping(self) -> dict:
-        return ping.report(self.name, self.db)
+        return self.health.report()
 
     @rpc(expected_exceptions=EXPECTED)
     def schedule(self, fields: dict, organiser: dict, idempotency_key: str | None = None) -> dict:
@@ -44,9 +46,9 @@ class EventsService:
     @rpc(expected_exceptions=EXPECTED)
     def upcoming(self, limit: int = pages.DEFAULT_LIMIT, cursor: str | None = None) -> dict:
         """One page of upcoming activities: `{"items", "next_cursor"}`."""
-        position = pages.decode(cursor, ("starts_at", "id"))
-        after = (datetime.fromisoformat(position["starts_at"]), position["id"]) if position else None
+        position = pages.decode(cursor, {"starts_at": datetime, "id": str})
+        after = (position["starts_at"], position["id"]) if position else None
         found = Activities(self.db).upcoming(datetime.now(UTC), after)
         listing = pages.page(found, pages.limit_of(limit),
-                             lambda doc: {"starts_at": doc["starts_at"].isoformat(), "id": doc["_id"]})
+                             lambda doc: {"starts_at": doc["starts_at"], "id": doc["_id"]})
         return {**listing, "items": [public_view(doc) for doc in listing["items"]]}

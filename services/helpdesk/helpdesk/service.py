@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from wijkwijzer import ping
 from wijkwijzer.errors import EXPECTED
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 
 from . import domain, storage
@@ -17,11 +17,12 @@ class HelpdeskService:
     name = "helpdesk"
 
     db = MongoDatabase(storage.INDEXES)
+    health = Health(storage.WIJKWIJZEN)
     correlation_id = CorrelationId()
 
     @rpc
     def ping(self) -> dict:
-        return ping.report(self.name, self.db)
+        return self.health.report()
 
     @rpc(expected_exceptions=EXPECTED)
     def put_wijkwijze(self, sub: str, fields: dict) -> dict:

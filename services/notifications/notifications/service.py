@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from wijkwijzer import ping
 from wijkwijzer.consumer import event_consumer
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 
 from . import storage
@@ -19,11 +19,12 @@ class NotificationsService:
     name = "notifications"
 
     db = MongoDatabase(storage.INDEXES)
+    health = Health(storage.EVENT_LOG)
     correlation_id = CorrelationId()
 
     @rpc
     def ping(self) -> dict:
-        return ping.report(self.name, self.db)
+        return self.health.report()
 
     @event_consumer("publications", "publication.submitted")
     def on_publication_submitted(self, event: dict) -> None:

@@ -86,9 +86,8 @@ def search(index: SearchIndex, params: dict, viewer: dict | None) -> dict:
         # tier 0: every term in the title; tier 1: the rest (date order: one tier)
         tiers = [hits & _intersection(snapshot.bits(f"title:{t}") for t in terms)] if relevance else []
         tiers.append(hits - tiers[0] if tiers else hits)
-        after = pages.decode(parsed.cursor, ("tier", "n"))
-        if after is not None and not (type(after["tier"]) is int and type(after["n"]) is int
-                                      and 0 <= after["tier"] < len(tiers) and 1 <= after["n"] < 2 ** 32):
+        after = pages.decode(parsed.cursor, {"tier": int, "n": int})
+        if after is not None and not (0 <= after["tier"] < len(tiers) and 1 <= after["n"] < 2 ** 32):
             raise Invalid("invalid cursor", [{"field": "cursor", "message": "not a cursor this search gave out"}])
         result = pages.page(_ranked(tiers, after), parsed.limit, lambda hit: {"tier": hit[0], "n": hit[1]})
         result["items"] = snapshot.cards(n for _, n in result["items"])
@@ -143,21 +142,6 @@ def _counted(hits: BitMap, values: dict[str, BitMap]) -> dict[str, int]:
     return {value: n for value, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])) if n}
 
 
-def _position(cursor: str | None, keys: tuple[str, ...]) -> dict | None:
-    """The position a cursor of ours holds, its `at` as a datetime; Invalid for any other cursor."""
-    position = pages.decode(cursor, keys)
-    if position is None:
-        return None
-    try:
-        at = datetime.fromisoformat(position["at"])
-        if at.tzinfo is None:
-            raise ValueError(position)
-    except (TypeError, ValueError):
-        raise Invalid("invalid cursor", [{"field": "cursor", "message": "not a cursor this list gave out"}]) \
-            from None
-    return {**position, "at": at}
-
-
 def review_queue(publications: Publications, reasons: list[str], organisations: list[str],
                  limit: int, cursor: str | None) -> dict:
     """What waits for an editor, oldest first: submissions, pending revisions, flagged and
@@ -169,7 +153,7 @@ def review_queue(publications: Publications, reasons: list[str], organisations: 
     query: dict = {"queue": {"$in": reasons or list(QUEUE_REASONS)}}
     if organisations:
         query["organisation"] = {"$in": organisations}
-    after = _position(cursor, ("at", "id"))
+    after = pages.decode(cursor, {"at": datetime, "id": str})
     if after is not None:
         query["created_at"] = {"$gte": after["at"]}
 

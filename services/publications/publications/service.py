@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from nameko.dependency_providers import Config
-from wijkwijzer import pages, ping
+from wijkwijzer import pages
 from wijkwijzer.claims import Claims
 from wijkwijzer.cloudevents import envelope
 from wijkwijzer.consumer import event_consumer
@@ -22,6 +22,7 @@ from wijkwijzer.errors import EXPECTED, Conflict, Forbidden, NotFound
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
 from wijkwijzer.outbox import Outbox
+from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 from wijkwijzer.timers import configured_timer
 
@@ -45,6 +46,7 @@ class PublicationsService:
     name = "publications"
 
     db = MongoDatabase(storage.INDEXES)
+    health = Health(storage.COLLECTION)
     outbox = Outbox()
     search_indexer = SearchIndexer(storage.COLLECTION)
     correlation_id = CorrelationId()
@@ -81,7 +83,7 @@ class PublicationsService:
 
     @rpc
     def ping(self) -> dict:
-        return ping.report(self.name, self.db)
+        return self.health.report()
 
     @rpc(expected_exceptions=EXPECTED)
     def create_draft(self, fields: dict, author: dict, idempotency_key: str | None = None) -> dict:

@@ -79,7 +79,7 @@ def test_the_lifecycle_as_author_editor_and_reader(api, platform):
     api("POST", f"/publications/{pid}/withdraw", ANNA)             # no body needed
     api("GET", f"/publications/{pid}", None, 404)
     api("POST", f"/publications/{pid}/withdraw", ANNA, 409)
-    assert api("GET", f"/publications?q={word}")["total"] == 0
+    eventually(lambda: api("GET", f"/publications?q={word}")["total"] == 0, what="out of search once indexed")
 
     types = eventually(lambda: t if len(t := public.types(pid)) >= 4 else None, what="public events")
     assert types == ["publication.submitted", "publication.submitted", "publication.published",
@@ -99,7 +99,8 @@ def test_a_published_edit_stays_pending_until_an_editor_approves(api):
     assert pid in [item["id"] for item in queue["items"]]
     api("POST", f"/publications/{pid}/review", EVA, json={"decision": "publish"})
     assert api("GET", f"/publications/{pid}")["title"] == f"Herzien {word}"
-    assert [i["id"] for i in api("GET", f"/publications?q=herzien+{word}")["items"]] == [pid]
+    found = eventually(lambda: api("GET", f"/publications?q=herzien+{word}")["items"], what="the revision in search")
+    assert [i["id"] for i in found] == [pid]
 
 
 def test_three_flags_hide_it_until_an_editor_keeps_it(api):
@@ -112,7 +113,7 @@ def test_three_flags_hide_it_until_an_editor_keeps_it(api):
     third = api("POST", f"/publications/{pid}/flags", bearer("chris", "member"), 201, json={"reason": "Onjuist"})
     assert third["hidden"] is True and third["open_flags"] == 3
     api("GET", f"/publications/{pid}", None, 404)
-    assert api("GET", f"/publications?q={word}")["total"] == 0
+    eventually(lambda: api("GET", f"/publications?q={word}")["total"] == 0, what="out of search once indexed")
     seen_by_editor = api("GET", f"/publications/{pid}", EVA)
     assert len(seen_by_editor["flags"]) == 3 and seen_by_editor["hidden"] is True
     assert "reporter" not in api("GET", f"/publications/{pid}", ANNA)["flags"][0], "authors see why, not who"
@@ -128,8 +129,9 @@ def test_search_filters_facets_and_pages_while_publications_arrive(api):
         draft, _ = published(api, title=f"Wijkagenda's {word} {n}", topics=["veiligheid"] if n % 3 else ["jeugd"],
                              kind="artikel" if n % 2 else "tool")
         made.append(draft["id"])
-    found = api("GET", f"/publications?q=wijkagenda+{word}&limit=100")
-    assert found["total"] == 9 and found["facets"]["topic"] == {"veiligheid": 6, "jeugd": 3}
+    found = eventually(lambda: (result := api("GET", f"/publications?q=wijkagenda+{word}&limit=100"))["total"] == 9
+                       and result, what="all nine in search")
+    assert found["facets"]["topic"] == {"veiligheid": 6, "jeugd": 3}
     assert found["facets"]["kind"] == {"tool": 5, "artikel": 4}
     either = api("GET", f"/publications?q={word}&topic=jeugd&topic=veiligheid&kind=tool")
     assert either["total"] == 5

@@ -10,6 +10,7 @@ share most of their words, so a burst of writes costs one pass over those words,
 from __future__ import annotations
 
 import logging
+import time
 
 import eventlet
 from eventlet.event import Event
@@ -55,6 +56,7 @@ class SearchIndexer(DependencyProvider):
             batch = [self.waiting.get()]
             while len(batch) < BATCH and not self.waiting.empty():
                 batch.append(self.waiting.get_nowait())
+            started = time.perf_counter()
             try:
                 SearchIndex(self.database.get_dependency(None), self.publications).put(
                     [publication_id for publication_id, _ in batch])
@@ -63,6 +65,8 @@ class SearchIndexer(DependencyProvider):
                 for _, done in batch:
                     done.send_exception(exc)
                 continue
+            log.info("search index: %d publication(s) indexed in %.0f ms", len(batch),
+                     (time.perf_counter() - started) * 1000)
             for _, done in batch:
                 done.send()
             eventlet.sleep(0)   # let the woken workers ack before the next batch

@@ -96,3 +96,13 @@ def test_racing_upserts_of_one_id_all_succeed(db):
         db.marks.update_one({"_id": "publication-1"}, {"$set": {"by": i}}, upsert=True)
     _at_once(20, mark)
     assert db.marks.count_documents({}) == 1
+
+
+def test_pull_all_removes_whole_entries_at_once(db):
+    """How the outbox clears the events the broker confirmed: one write, by whole value."""
+    entries = [{"id": f"e{n}", "routing_key": "publication.changed", "body": {"data": {"id": "p1", "version": n}},
+                "public": False} for n in range(3)]
+    db.publications.insert_one({"_id": "p1", "outbox": entries})
+    after = db.publications.find_one_and_update({"_id": "p1"}, {"$pullAll": {"outbox": [entries[0], entries[2]]}},
+                                                return_document=ReturnDocument.AFTER)
+    assert after["outbox"] == [entries[1]]

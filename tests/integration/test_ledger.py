@@ -2,7 +2,6 @@ import eventlet
 import pymongo
 import pytest
 from wijkwijzer import ledger
-from wijkwijzer.mongo import ensure_indexes
 
 pytestmark = pytest.mark.integration
 
@@ -11,7 +10,6 @@ pytestmark = pytest.mark.integration
 def db(service_config):
     client = pymongo.MongoClient(service_config["MONGODB_URI"])
     database = client[service_config["MONGODB_DATABASE"]]
-    ensure_indexes(database, ledger.INDEXES)
     yield database
     client.drop_database(database.name)
     client.close()

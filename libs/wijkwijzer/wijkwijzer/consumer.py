@@ -37,17 +37,18 @@ from datetime import UTC, datetime
 from functools import partial
 
 from eventlet.event import Event
+from eventlet.queue import LightQueue
 from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
 from nameko.standalone.events import get_event_exchange
 
-from wijkwijzer import amqp, ledger
+from wijkwijzer import amqp
 from wijkwijzer import config as cfg
 from wijkwijzer.extensions import sibling
 from wijkwijzer.ledger import ProcessedEvents
-from wijkwijzer.mongo import MongoDatabase, ensure_indexes
+from wijkwijzer.mongo import MongoDatabase
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,6 @@ class EventConsumer(EventHandler):
         return [source, self.queue, self.retry_queue, amqp.dead_letter_queue()]
 
     def start(self) -> None:
-        ensure_indexes(self.database.get_dependency(None), ledger.INDEXES)
         amqp.declare(self.amqp_uri, self.declarations())
         super().start()
 
@@ -108,13 +108,16 @@ class EventConsumer(EventHandler):
             self.queue_consumer.ack_message(message)
             self._release(event_id)
             return
+        self._dispatch(body, message)
+
+    def _dispatch(self, body, message) -> None:
         try:  # nameko's Consumer.handle_message, which would not tell us about the requeue
             self.container.spawn_worker(self, (body,), {},
                                         context_data=self.unpack_message_headers(message),
                                         handle_result=partial(self.handle_result, message))
         except ContainerBeingKilled:
             self.queue_consumer.requeue_message(message)
-            self._release(event_id)
+            self._release(body.get("id") if isinstance(body, dict) else None)
 
     def _release(self, event_id: str | None) -> None:
         settled = self._in_flight.pop(event_id, None)
@@ -169,4 +172,55 @@ class EventConsumer(EventHandler):
                                    headers=headers, **properties)
 
 
+
+class BatchEventConsumer(EventConsumer):
+    """An `EventConsumer` whose handler takes a list of events: those that arrived while its
+    previous batch was being handled, at most `batch`. One batch at a time, in one worker, so
+    the handler never runs side by side with itself in a replica (with `single_active`, in the
+    whole deployment), and waiting events hold no worker. Each event is still acked, retried
+    or dead-lettered on its own, after its batch: when the handler raises, every event of the
+    batch is retried. For read models that rebuild their entries from the current state, so
+    that a batch handled twice, or in another order, changes nothing."""
+
+    def __init__(self, source_service: str, event_type: str, batch: int = 100, **kwargs):
+        super().__init__(source_service, event_type, **kwargs)
+        self.batch = batch
+
+    def setup(self) -> None:
+        super().setup()
+        self._waiting: LightQueue = LightQueue()
+
+    def start(self) -> None:
+        super().start()
+        self.container.spawn_managed_thread(self._dispatch_batches)
+
+    def _dispatch(self, body, message) -> None:
+        self._waiting.put((body, message))
+
+    def _dispatch_batches(self) -> None:
+        while True:
+            batch = [self._waiting.get()]
+            while len(batch) < self.batch and not self._waiting.empty():
+                batch.append(self._waiting.get_nowait())
+            handled = Event()
+            try:
+                self.container.spawn_worker(self, ([body for body, _ in batch],), {},
+                                            handle_result=partial(self._batch_handled, batch, handled))
+            except ContainerBeingKilled:
+                for body, message in batch:
+                    self.queue_consumer.requeue_message(message)
+                    self._release(body.get("id") if isinstance(body, dict) else None)
+                return
+            handled.wait()
+
+    def _batch_handled(self, batch, handled, worker_ctx, result, exc_info):
+        try:
+            for _, message in batch:
+                self.handle_message_processed(message, result, exc_info)
+        finally:
+            handled.send()
+        return result, exc_info
+
+
 event_consumer = EventConsumer.decorator
+event_batch_consumer = BatchEventConsumer.decorator

@@ -1,9 +1,10 @@
 """Processed-event ledger: the "handled once in effect" guarantee (events.md).
 
 A consumer checks the ledger before handling an event and records it after the
-handler succeeded. The unique index on (event id, consumer) makes the record
-race-free when two replicas get the same redelivered message: only one insert
-wins. Handlers stay idempotent themselves (upserts keyed by event id), because
+handler succeeded. An entry's `_id` is the consumer and the event id: the check
+is a lookup by `_id` (the one lookup every server answers from an index,
+docs/database.md), and the record is race-free when two replicas get the same
+redelivered message: only one insert wins. Handlers stay idempotent themselves (upserts keyed by event id), because
 a crash between the side effect and the record re-runs the handler.
 """
 from __future__ import annotations
@@ -14,7 +15,6 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 COLLECTION = "processed_events"
-INDEXES = {COLLECTION: [([("event_id", 1), ("consumer", 1)], {"unique": True})]}
 
 
 class ProcessedEvents:
@@ -22,12 +22,13 @@ class ProcessedEvents:
         self.collection = db[COLLECTION]
 
     def seen(self, event_id: str, consumer: str) -> bool:
-        return self.collection.find_one({"event_id": event_id, "consumer": consumer}) is not None
+        return self.collection.find_one({"_id": _key(event_id, consumer)}) is not None
 
     def record(self, event_id: str, consumer: str) -> bool:
         """Record the event as handled; False when another worker already did."""
         try:
             self.collection.insert_one({
+                "_id": _key(event_id, consumer),
                 "event_id": event_id,
                 "consumer": consumer,
                 "processed_at": datetime.now(UTC),
@@ -35,3 +36,7 @@ class ProcessedEvents:
         except DuplicateKeyError:
             return False
         return True
+
+
+def _key(event_id: str, consumer: str) -> str:
+    return f"{consumer}/{event_id}"

@@ -28,6 +28,7 @@ import eventlet
 from nameko.amqp.publish import Publisher
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
+from pymongo import ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
 
@@ -56,8 +57,8 @@ def entry(event: CloudEvent) -> dict[str, Any]:
     """The stored form of one pending event.
 
     It is a pure function of the event because confirmed entries are removed
-    with `$pull` by whole-value match (FerretDB's `$pull` takes no conditions),
-    so the writer must be able to rebuild exactly what it stored.
+    with `$pullAll` by whole-value match, so the writer must be able to rebuild
+    exactly what it stored.
     """
     return {"id": event.id, "routing_key": event.routing_key, "body": event.model_dump(mode="json"),
             "public": type(event.data).public}
@@ -97,11 +98,11 @@ class EventPublisher:
 
 
 def publish_pending(collection: Collection, doc_id: Any, pending: list[dict],
-                    publisher: EventPublisher) -> int:
-    """Publish `pending` events of one document in order; `$pull` the confirmed ones.
+                    publisher: EventPublisher) -> tuple[int, bool]:
+    """Publish `pending` events of one document in order; remove the confirmed ones from it.
 
-    Stops at the first failure so events of one entity keep their order.
-    Returns how many were published.
+    Stops at the first failure so events of one entity keep their order. Returns how many were
+    published, and whether the document has no event left to publish (False when unsure).
     """
     confirmed: list[dict] = []
     for stored in pending:
@@ -112,23 +113,24 @@ def publish_pending(collection: Collection, doc_id: Any, pending: list[dict],
             break
         confirmed.append(stored)
     try:
-        for stored in confirmed:  # one $pull each: FerretDB takes no `$in` condition there
-            collection.update_one({"_id": doc_id}, {"$pull": {FIELD: stored}})
+        # by whole value, which entry() can rebuild exactly; one write for all of them
+        doc = collection.find_one_and_update({"_id": doc_id}, {"$pullAll": {FIELD: confirmed}},
+                                             return_document=ReturnDocument.AFTER) if confirmed \
+            else collection.find_one({"_id": doc_id}, {FIELD: 1})
     except Exception as exc:  # noqa: BLE001 (the write stands; the relay publishes again, which is allowed)
         log.warning("published events of %s not cleared yet: %s", doc_id, exc)
-    return len(confirmed)
+        return len(confirmed), False
+    return len(confirmed), not (doc or {}).get(FIELD)
 
 
 def _marker_id(collection: str, doc_id: Any) -> str:
     return f"{collection}/{doc_id}"
 
 
-def clear_marker(db: Database, collection: str, doc_id: Any, token: str) -> None:
-    """Remove the marker `token` once the document has no events left to publish. A writer that
+def _clear_marker(db: Database, collection: str, doc_id: Any, token: str) -> None:
+    """Remove the marker `token`: the document has no events left to publish. A writer that
     marked the document since holds a marker of its own, which this leaves alone."""
-    doc = db[collection].find_one({"_id": doc_id}, {FIELD: 1})
-    if not (doc or {}).get(FIELD):
-        db[PENDING].delete_one({"_id": _marker_id(collection, doc_id), "token": token})
+    db[PENDING].delete_one({"_id": _marker_id(collection, doc_id), "token": token})
 
 
 class OutboxSender:
@@ -151,11 +153,12 @@ class OutboxSender:
 
     def send(self, collection: str, doc_id: Any, events: Iterable[CloudEvent], token: str) -> int:
         """Publish the events just stored in `doc_id`, then clear the marker `expect` made."""
-        sent = publish_pending(self.db[collection], doc_id, [entry(e) for e in events], self.publisher)
-        try:
-            clear_marker(self.db, collection, doc_id, token)
-        except Exception as exc:  # noqa: BLE001 (the relay clears it later)
-            log.warning("outbox marker of %s/%s not cleared yet: %s", collection, doc_id, exc)
+        sent, done = publish_pending(self.db[collection], doc_id, [entry(e) for e in events], self.publisher)
+        if done:
+            try:
+                _clear_marker(self.db, collection, doc_id, token)
+            except Exception as exc:  # noqa: BLE001 (the relay clears it later)
+                log.warning("outbox marker of %s/%s not cleared yet: %s", collection, doc_id, exc)
         return sent
 
 
@@ -170,11 +173,12 @@ def relay_once(db: Database, publisher: EventPublisher, now: datetime | None = N
             collection = db[marker["collection"]]
             doc = collection.find_one({"_id": marker["doc_id"]}, {FIELD: 1}) or {}
             pending = doc.get(FIELD) or []
-            sent = publish_pending(collection, marker["doc_id"], pending, publisher)
+            sent, done = publish_pending(collection, marker["doc_id"], pending, publisher)
             published += sent
             if sent < len(pending):
                 break   # the broker is refusing; try again next sweep
-            clear_marker(db, marker["collection"], marker["doc_id"], marker["token"])
+            if done:
+                _clear_marker(db, marker["collection"], marker["doc_id"], marker["token"])
             claim.renew()
     return published
 

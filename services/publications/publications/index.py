@@ -59,8 +59,8 @@ COLLECTION = "search_index"
 FIELDS = ("status", "hidden", "topics", "kind", "audiences", "focus_areas", "organisation")
 # what a search result shows of a publication (views.listed_view picks from these)
 CARD = ("slug", "title", "summary", "kind", "topics", "audiences", "focus_areas", "organisation", "authors",
-        "status", "hidden", "published_at", "listed_at", "queue", "review_due", "open_flags", "created_at",
-        "updated_at")
+        "status", "hidden", "published_at", "listed_at", "queue", "review_due", "due_for_review", "open_flags",
+        "created_at", "updated_at")
 WRITE_BATCH = 100                     # statements per bulk write: a server holds them all until the last
 REBUILD_PROGRESS = 10_000             # publications between two progress reports of a rebuild
 KEPT_DOCUMENTS = 2_000                # word and field documents a replica keeps (up to 300 kB each)
@@ -209,12 +209,13 @@ class SearchIndex:
     # -- writing -------------------------------------------------------------------------------
     # Bitmaps are read, changed and written back, so there is one writer at a time: the service's
     # `publication.changed` consumer, the single active consumer of its queue across replicas,
-    # one batch at a time within its replica (indexer.py). No lock in the database.
+    # one batch at a time (wijkwijzer.consumer.BatchEventConsumer). No lock in the database.
 
-    def put(self, publication_ids: Iterable[str]) -> None:
+    def put(self, publication_ids: Iterable[str]) -> list[dict]:
         """Index these publications as they are stored now; one that is gone is taken out.
         Idempotent: each entry is rebuilt from the publication's current state, so the order
-        and the repetition of the events that ask for it do not matter."""
+        and the repetition of the events that ask for it do not matter. Returns the publications
+        as indexed (their CARD fields)."""
         generation = self.generation()
         ids = list(dict.fromkeys(publication_ids))
         projection = {**dict.fromkeys(CARD, 1), "terms": 1, "title_terms": 1}
@@ -256,6 +257,7 @@ class SearchIndex:
         if any(document.startswith("term:") for document in touched):
             bumped.append("terms")
         self.collection.update_one({"_id": "current"}, {"$inc": {f"versions.{d}": 1 for d in bumped}}, upsert=True)
+        return [doc for doc in docs if doc is not None]
 
     def _apply(self, generation: int, changes: dict[str, tuple[set[int], set[int]]]) -> list[str]:
         """Add and drop numbers in the bitmaps of these keys: each document read (side by side),

@@ -17,7 +17,7 @@ from nameko.dependency_providers import Config
 from wijkwijzer import pages
 from wijkwijzer.claims import Claims
 from wijkwijzer.cloudevents import envelope
-from wijkwijzer.consumer import event_consumer
+from wijkwijzer.consumer import event_batch_consumer, event_consumer
 from wijkwijzer.errors import EXPECTED, Conflict, Forbidden, NotFound
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
@@ -28,7 +28,6 @@ from wijkwijzer.timers import configured_timer
 
 from . import domain, drafts, flagging, search, storage
 from .index import SearchIndex
-from .indexer import SearchIndexer
 from .review_dates import ReviewCalendar
 from .storage import Flags, Publications
 from .views import history_view, publication_view
@@ -48,7 +47,6 @@ class PublicationsService:
     db = MongoDatabase(storage.INDEXES)
     health = Health(storage.COLLECTION)
     outbox = Outbox()
-    search_indexer = SearchIndexer(storage.COLLECTION)
     correlation_id = CorrelationId()
     config = Config()
 
@@ -174,18 +172,16 @@ class PublicationsService:
         a flag stored by a replica that died before counting still counts. Idempotent."""
         self._count_flags(event["data"]["id"])
 
-    @event_consumer("publications", "publication.changed", single_active=True)
-    def update_read_models(self, event: dict) -> None:
-        """Index the publication as it is now, and note its review date. Idempotent, and one
-        replica at a time (the queue's single active consumer), batched by the indexer."""
-        publication_id = event["data"]["id"]
-        self.search_indexer.index(publication_id)
-        try:
-            doc = Publications(self.db).find(publication_id)
-        except NotFound:
-            return
-        if doc["status"] == PUBLISHED and doc.get("review_due") and not doc.get("due_for_review"):
-            ReviewCalendar(self.db).note(publication_id, doc["review_due"], domain.today(datetime.now(UTC)))
+    @event_batch_consumer("publications", "publication.changed", single_active=True)
+    def update_read_models(self, events: list[dict]) -> None:
+        """Index the publications as they are now, and note their review dates: the events that
+        arrived while the last batch was written, in one batch. Idempotent, and one batch at a
+        time in the whole deployment (the queue's single active consumer)."""
+        indexed = SearchIndex(self.db, storage.COLLECTION).put(event["data"]["id"] for event in events)
+        calendar, today = ReviewCalendar(self.db), domain.today(datetime.now(UTC))
+        for doc in indexed:
+            if doc["status"] == PUBLISHED and doc.get("review_due") and not doc.get("due_for_review"):
+                calendar.note(doc["_id"], doc["review_due"], today)
 
     @rpc(expected_exceptions=EXPECTED)
     def search(self, params: dict, viewer: dict | None = None) -> dict:

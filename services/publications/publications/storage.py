@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 from wijkwijzer import outbox
@@ -73,11 +74,12 @@ class Publications:
         update: dict[str, Any] = {"$set": change.set, "$inc": {"version": 1}}
         if change.history:
             update["$push"] = {"history": {"$each": change.history}}
-        result = self.collection.update_one({"_id": doc["_id"], "version": doc["version"]},
-                                            outbox.staged(update, events))
-        if result.matched_count == 0:
+        updated = self.collection.find_one_and_update({"_id": doc["_id"], "version": doc["version"]},
+                                                      outbox.staged(update, events),
+                                                      return_document=ReturnDocument.AFTER)
+        if updated is None:
             raise Conflict("the publication changed meanwhile; reload and try again")
-        return self.find(doc["_id"])
+        return {k: v for k, v in updated.items() if k not in HIDDEN}
 
     def matching(self, query: dict, sort: list[tuple[str, int]], batch: int) -> Iterator[dict]:
         """Publications matching `query` in `sort` order, as list entries, read lazily."""

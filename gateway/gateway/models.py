@@ -75,6 +75,9 @@ class PublicationChanges(Strict):
     authors: list[Text(1, 200)] = Field(default=None, max_length=20)
     links: list[Link] = Field(default=None, max_length=20)
     review_due: date | None = None
+    version: int = Field(default=None, ge=1, lt=2**31,
+                         description="the version this edit starts from (as GET showed it): when the publication "
+                                     "changed since, the edit is refused with 409 instead of overwriting that change")
 
 
 class ReviewDecision(Strict):

@@ -116,7 +116,8 @@ class GatewayService:
     @route("update_publication")
     def update_publication(self, request, id_or_slug):
         changes = json_body(request, models.PublicationChanges).model_dump(mode="json", exclude_unset=True)
-        return call(self.publications.edit, id_or_slug, changes, request.caller.model_dump(),
+        based_on = changes.pop("version", None)
+        return call(self.publications.edit, id_or_slug, changes, request.caller.model_dump(), based_on,
                     timeout=self._timeout())
 
     @route("review_publication")

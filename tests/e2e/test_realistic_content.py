@@ -97,3 +97,20 @@ def test_two_edits_of_one_draft_at_once_never_lose_one(http):
     assert stored["version"] == 1 + successes, "every 200 is one version, none lost"
     history = http("GET", f"/publications/{draft['id']}/history", ("kees", "member")).json()["history"]
     assert len([h for h in history if h["action"] == "edited"]) == successes
+
+
+def test_two_version_checked_edits_at_once_one_wins_one_is_told(http):
+    """Both say which version they edited: one is stored, the other gets 409, in every round."""
+    corpus = Corpus(seed=12, anchor=datetime.now(UTC))
+    fields, _ = corpus.publication(2, words=900)
+    draft = http("POST", "/publications", ("lotte", "member"), json=fields).json()
+    for round_ in range(5):
+        version = http("GET", f"/publications/{draft['id']}", ("lotte", "member")).json()["version"]
+        responses = at_once(lambda n, r=round_, v=version: http(
+            "PATCH", f"/publications/{draft['id']}", ("lotte", "member"),
+            json={"summary": f"Ronde {r}: de versie van tabblad {n}", "version": v}), [0, 1])
+        assert sorted(r.status_code for r in responses) == [200, 409], [r.text for r in responses]
+        refused = next(r for r in responses if r.status_code == 409)
+        assert refused.headers["Content-Type"].startswith("application/problem+json")
+        assert "reload" in refused.json()["detail"]   # its text is stale: it must see the other edit first
+    assert http("GET", f"/publications/{draft['id']}", ("lotte", "member")).json()["version"] == 1 + 5

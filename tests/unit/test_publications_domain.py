@@ -263,3 +263,12 @@ def test_a_question_answered_with_consent_becomes_a_submission_without_contact_d
     for personal in ("jan@example.nl", "06-12345678", "1234 AB", "Jansen"):
         assert personal not in stored
     assert "bewonersavond" in doc["body_html"]
+
+
+def test_an_edit_based_on_an_older_version_is_refused():
+    doc = draft()
+    domain.edit(doc, {"summary": "Nieuw"}, ANNA, NOW, based_on=1)
+    with pytest.raises(Conflict, match="since version 1"):
+        domain.edit({**doc, "version": 2}, {"summary": "Nieuw"}, ANNA, NOW, based_on=1)
+    with pytest.raises(Invalid):
+        domain.edit(doc, {"summary": "Nieuw"}, ANNA, NOW, based_on="1")

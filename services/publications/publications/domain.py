@@ -243,10 +243,16 @@ def withdraw(doc: dict, actor: dict, note: str | None, now: datetime) -> Change:
                   resolves_flags="upheld" if doc.get("open_flags") else None)
 
 
-def edit(doc: dict, fields: dict, actor: dict, now: datetime) -> Change:
+def edit(doc: dict, fields: dict, actor: dict, now: datetime, based_on: int | None = None) -> Change:
     """An edit. The author edits a draft (or one sent back) directly; their edit of a
     published publication becomes a pending revision that an editor approves. Editors
-    edit directly, also what is published (a `publication.updated` event)."""
+    edit directly, also what is published (a `publication.updated` event). An edit based on
+    an older version than the stored one is refused rather than overwrite what changed since."""
+    if based_on is not None and (type(based_on) is not int or based_on < 1):
+        raise Invalid("invalid version", [{"field": "version", "message": "the version number GET showed"}])
+    if based_on is not None and based_on != doc["version"]:
+        raise Conflict(f"the publication changed since version {based_on} (it is at version {doc['version']}); "
+                       "reload it and edit again")
     given = validated(Changes, fields, exclude_unset=True)
     if not given:
         raise Invalid("nothing to change", [{"field": "body", "message": "give at least one field"}])

@@ -114,8 +114,9 @@ class PublicationsService:
         return publication_view(updated, domain.capacities(updated, actor))
 
     @rpc(expected_exceptions=EXPECTED)
-    def edit(self, publication_id: str, fields: dict, actor: dict) -> dict:
-        return self._act(publication_id, actor, lambda doc, now: domain.edit(doc, fields, actor, now))
+    def edit(self, publication_id: str, fields: dict, actor: dict, based_on: int | None = None) -> dict:
+        """`based_on`: the version the caller edited (None: whatever is stored now)."""
+        return self._act(publication_id, actor, lambda doc, now: domain.edit(doc, fields, actor, now, based_on))
 
     @rpc(expected_exceptions=EXPECTED)
     def submit(self, publication_id: str, actor: dict) -> dict:

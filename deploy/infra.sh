@@ -31,6 +31,7 @@ FERRETDB_BIN=$CACHE_DIR/ferretdb-$FERRETDB_VERSION+$(cat "$FERRETDB_PATCHES"/*.p
 # no journal wait). Every commit synced made each write wait for the disk (955 against 1,609
 # small writes/s here), and this server is for local runs and tests only.
 FERRETDB_SQLITE_URL="file:$STATE_DIR/ferretdb-data/?_pragma=synchronous(normal)"
+MJS_LACKS="mongo-java-server lacks one thing: find_one_and_update may return a document that a concurrent write changed since (docs/database.md)"
 MJS_SRC=$SCRIPT_DIR/mongo-java-server                      # Launcher.java + pom.xml (dependency list)
 MJS_DIR=$CACHE_DIR/mongo-java-server-$MJS_VERSION          # lib/ (jars) and launcher-<hash>/ (classes)
 mkdir -p "$CACHE_DIR" "$STATE_DIR"
@@ -171,6 +172,7 @@ mongo_up() {
   fi
   if [ "$MONGO_SERVER" = mongo-java-server ]; then
     log "using mongo-java-server (H2 backend), forced by WIJKWIJZER_MONGO_SERVER"
+    log "$MJS_LACKS"
     mjs_start; pidfile=$STATE_DIR/mongo-java-server.pid
   elif docker_engine; then
     docker run -d --rm --name wijkwijzer-mongo -p "127.0.0.1:$MONGO_PORT:27017" mongo:7 >/dev/null
@@ -185,6 +187,7 @@ mongo_up() {
     echo $! > "$STATE_DIR/ferretdb.pid"; pidfile=$STATE_DIR/ferretdb.pid
   else
     log "FerretDB build failed; falling back to mongo-java-server (H2 backend)"
+    log "$MJS_LACKS"
     mjs_start; pidfile=$STATE_DIR/mongo-java-server.pid
   fi
   for _ in $(seq 1 60); do

@@ -13,6 +13,7 @@ AMQP_URI = "AMQP_URI"
 MONGODB_URI = "MONGODB_URI"
 MONGODB_DATABASE = "MONGODB_DATABASE"          # default: the service name
 MONGODB_TIMEOUT_MS = "MONGODB_TIMEOUT_MS"      # ms an operation waits for a reachable server
+MONGODB_SOCKET_TIMEOUT_MS = "MONGODB_SOCKET_TIMEOUT_MS"  # ms an operation waits for the server's answer
 
 EVENT_MAX_RETRIES = "EVENT_MAX_RETRIES"        # attempts after the first, then dead letter
 EVENT_RETRY_DELAY_MS = "EVENT_RETRY_DELAY_MS"  # first backoff; doubles per attempt
@@ -24,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     # pymongo looks again every 0.5 s, so an unreachable server fails an operation after 1 to 1.5 s:
     # a 503 within 2 s
     MONGODB_TIMEOUT_MS: 1000,
+    MONGODB_SOCKET_TIMEOUT_MS: 30_000,
     EVENT_MAX_RETRIES: 3,
     EVENT_RETRY_DELAY_MS: 1000,
     OUTBOX_RELAY_INTERVAL: 2,

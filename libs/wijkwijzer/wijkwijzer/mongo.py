@@ -12,7 +12,8 @@ sent no write before wrote nothing (DatabaseUnavailable, 503 at the gateway); a
 failure once something was sent may have changed data (DatabaseInterrupted, 504).
 
 Config keys (nameko YAML, `${VAR:default}`): MONGODB_URI, MONGODB_DATABASE,
-MONGODB_TIMEOUT_MS (how long an operation waits for a reachable server).
+MONGODB_TIMEOUT_MS (how long an operation waits for a reachable server),
+MONGODB_SOCKET_TIMEOUT_MS (how long it waits for the server's answer).
 """
 from __future__ import annotations
 
@@ -94,6 +95,8 @@ class MongoDatabase(DependencyProvider):
             config[cfg.MONGODB_URI],
             # an unreachable server fails the operation, so the caller hears it in time
             serverSelectionTimeoutMS=int(cfg.get(config, cfg.MONGODB_TIMEOUT_MS)),
+            # a server that hangs (not one that is down) would hold the worker for good
+            socketTimeoutMS=int(cfg.get(config, cfg.MONGODB_SOCKET_TIMEOUT_MS)),
             appname=self.container.service_name,
             tz_aware=True,  # datetimes come back as UTC-aware, as they went in
             event_listeners=[self.writes],

@@ -27,6 +27,7 @@ from wijkwijzer.extensions import sibling
 from wijkwijzer.logs import CONTEXT_KEY, set_correlation_id
 
 from .auth import Authenticator, principal, unauthorised
+from .caching import CachePolicy
 from .limits import WriteLimiter
 from .problems import Problem, from_exception, validation_problem
 from .routes import ROUTES, allows
@@ -46,8 +47,10 @@ def request_id_of(request: Request) -> str:
 class ApiWsgiApp(WsgiApp):
     def __init__(self, server):
         super().__init__(server)
-        origins = server.container.config.get("CORS_ALLOWED_ORIGINS") or ""
+        config = server.container.config
+        origins = config.get("CORS_ALLOWED_ORIGINS") or ""
         self.allowed_origins = {o.strip().rstrip("/") for o in str(origins).split(",") if o.strip()}
+        self.cache_policy = CachePolicy(int(config.get("CACHE_MAX_AGE_S", 30)), int(config.get("CACHE_STALE_S", 60)))
 
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
@@ -56,6 +59,7 @@ class ApiWsgiApp(WsgiApp):
             response = self.preflight(origin)
         else:
             response = self.dispatch(request)
+        response = self.cache_policy.apply(request, getattr(request, "route", None), response)
         if origin in self.allowed_origins:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Expose-Headers"] = "X-Request-ID, Location, Retry-After"
@@ -132,6 +136,7 @@ class ApiRoute(HttpRequestHandler):
 
     def handle_request(self, request: Request) -> Response:
         request.shallow = False
+        request.route = self.route   # for the caching headers (caching.py)
         context_data = self.server.context_data_from_headers(request)
         request_id = context_data[CONTEXT_KEY]
         set_correlation_id(request_id)  # this greenlet serves the request: its log lines carry the id

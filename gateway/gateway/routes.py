@@ -36,29 +36,32 @@ class Route:
     status: int = 200                 # on success
     query: type[BaseModel] | None = None   # the query string it takes
     content_type: str = "application/json"
+    public_read: bool = False         # the same answer for every anonymous caller: shared caches may keep it
 
 
 ROUTES: dict[str, Route] = {
     "healthz": Route("GET", "/healthz", ANYONE, "The process is up", "health"),
     "readyz": Route("GET", "/readyz", ANYONE, "The broker and every service answer", "health"),
-    "openapi": Route("GET", f"{API}/openapi.json", ANYONE, "This API as an OpenAPI 3.1 document", "docs"),
+    "openapi": Route("GET", f"{API}/openapi.json", ANYONE, "This API as an OpenAPI 3.1 document", "docs",
+                     public_read=True),
     "docs": Route("GET", "/api/docs", ANYONE, "This API as a readable page", "docs",
-                  content_type="text/html"),
+                  content_type="text/html", public_read=True),
     "get_taxonomy": Route("GET", f"{API}/taxonomy", ANYONE,
-                          "Topics, focus areas, organisations, audiences and kinds", "reference data"),
+                          "Topics, focus areas, organisations, audiences and kinds", "reference data",
+                          public_read=True),
     "create_publication": Route("POST", f"{API}/publications", MEMBER, "Create a draft publication",
                                 "publications", body=models.PublicationDraft, status=201),
     "get_publication": Route("GET", f"{API}/publications/<id_or_slug>", ANYONE,
                              "A publication: anyone when published; its author and editors otherwise",
-                             "publications"),
+                             "publications", public_read=True),
     "submit_publication": Route("POST", f"{API}/publications/<publication_id>/submit", MEMBER,
                                 "Submit a draft for review (its author only)", "publications"),
     "list_activities": Route("GET", f"{API}/activities", ANYONE, "Upcoming activities, soonest first",
-                             "activities", query=models.Page),
+                             "activities", query=models.Page, public_read=True),
     "list_publications": Route("GET", f"{API}/publications", ANYONE,
                                "Search publications: full text (Dutch stemming), filters, facets. "
                                "Anyone sees what is published; editors may filter by status",
-                               "publications", query=models.PublicationSearch),
+                               "publications", query=models.PublicationSearch, public_read=True),
     # the same path as get_publication (OpenAPI allows one template per path), so by id or slug too
     "update_publication": Route("PATCH", f"{API}/publications/<id_or_slug>", MEMBER,
                                 "Edit a publication (its author or an editor). An author's edit of a "

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole WijkWijzer platform on this machine: RabbitMQ, a MongoDB-wire server, the four
-# services and the gateway as separate processes, demo data loaded.
+# services and the gateway as separate processes behind the front door (nginx), demo data loaded.
 # Usage: deploy/platform.sh up|down|status
-#   up      idempotent; gateway on http://127.0.0.1:8000 (GATEWAY_ADDRESS to change)
+#   up      idempotent; the API on http://127.0.0.1:8000 (FRONT_DOOR_ADDRESS to change), through the
+#           front door to the gateway on 127.0.0.1:8001 (GATEWAY_ADDRESS)
 #   down    stops the services and the infrastructure this command started; no process stays
 #   status  which processes run and what /readyz says
 # Where a Docker engine runs, `up`/`down` use `docker compose` with docker-compose.yml instead.
@@ -14,7 +15,11 @@ cd "$ROOT"
 CACHE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/wijkwijzer
 STATE_DIR=${WIJKWIJZER_STATE_DIR:-$CACHE_DIR/state}
 RUN_DIR=$STATE_DIR/platform                 # pid and log file of each process
-export GATEWAY_ADDRESS=${GATEWAY_ADDRESS:-127.0.0.1:8000}
+export FRONT_DOOR_ADDRESS=${FRONT_DOOR_ADDRESS:-127.0.0.1:8000}
+export GATEWAY_ADDRESS=${GATEWAY_ADDRESS:-127.0.0.1:8001}
+export GATEWAY_UPSTREAM=$GATEWAY_ADDRESS
+# the gateway believes the front door's X-Forwarded-For (the reader's address), nobody else's
+export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}
 # Local runs only: a documented development secret, so `python -m gateway.tokens` can mint
 # tokens the gateway accepts. Never use it anywhere else; the gateway has no default.
 export JWT_SECRET=${JWT_SECRET:-wijkwijzer-local-development-secret}
@@ -26,7 +31,7 @@ alive() { [ -n "${1:-}" ] && ps -p "$1" -o stat= 2>/dev/null | grep -qv '^Z'; }
 services() { grep -v '^#' deploy/services.list | awk 'NF==3'; }
 
 wait_ready() {
-  local url="http://$GATEWAY_ADDRESS/readyz"
+  local url="http://$FRONT_DOOR_ADDRESS/readyz"
   for _ in $(seq 1 120); do
     if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=3)" "$url" 2>/dev/null; then
       return 0
@@ -61,10 +66,11 @@ up() {
     echo $! > "$RUN_DIR/$name.pid"
     log "$name started (pid $(cat "$RUN_DIR/$name.pid"), log $RUN_DIR/$name.log)"
   done < <(services)
+  bash deploy/frontdoor.sh up >&2
   wait_ready
   .venv/bin/python deploy/demo_data.py
   cat <<EOT
-WijkWijzer runs: gateway on http://$GATEWAY_ADDRESS (try: curl -s http://$GATEWAY_ADDRESS/readyz)
+WijkWijzer runs: the API on http://$FRONT_DOOR_ADDRESS (try: curl -s http://$FRONT_DOOR_ADDRESS/readyz)
 A development token: JWT_SECRET=$JWT_SECRET .venv/bin/python -m gateway.tokens --sub anna --roles member
 Stop everything with: bash deploy/platform.sh down
 EOT
@@ -72,6 +78,7 @@ EOT
 
 down() {
   if docker_engine; then docker compose down; return; fi
+  bash deploy/frontdoor.sh down
   local name pid
   for name in $(services | awk '{print $1}'); do
     pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)
@@ -92,9 +99,10 @@ status() {
     pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)
     if alive "$pid"; then echo "$name: running (pid $pid)"; else echo "$name: stopped"; fi
   done
+  bash deploy/frontdoor.sh status
   python3 -c "import urllib.request,sys
 try: print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())
-except Exception as e: print('readyz:', getattr(e, 'read', lambda: str(e).encode())().decode())" "http://$GATEWAY_ADDRESS/readyz"
+except Exception as e: print('readyz:', getattr(e, 'read', lambda: str(e).encode())().decode())" "http://$FRONT_DOOR_ADDRESS/readyz"
 }
 
 case "${1:-}" in

@@ -67,6 +67,7 @@ class Platform:
             "REVIEW_DUE_INTERVAL": "0.5",
             "RPC_TIMEOUT": "3",
             "RATE_LIMIT_WRITES": "10000",  # the tests write fast; limits have their own test
+            "TRUSTED_PROXIES": "127.0.0.1",  # the front door of test_front_door.py, as on a platform
             "CORS_ALLOWED_ORIGINS": "https://wijkwijzer.example, http://localhost:3000",
             "LOG_LEVEL": "INFO",
             **self.env_of.get(name, {}),

@@ -200,3 +200,23 @@ class MongoServer:
         """The server process (FerretDB or mongo-java-server) started here."""
         found = [p for p in self.state_dir.glob("*.pid") if p.stem in ("ferretdb", "mongo-java-server")]
         return int(found[0].read_text())
+
+
+class FrontDoor:
+    """The front door (nginx, deploy/frontdoor.sh) on a free port in front of a gateway, with a
+    state dir (configuration, cache) of its own."""
+
+    SCRIPT = pathlib.Path(__file__).resolve().parents[1] / "deploy" / "frontdoor.sh"
+
+    def __init__(self, state_dir: pathlib.Path, gateway: str):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.address = f"127.0.0.1:{s.getsockname()[1]}"
+        self.base_url = f"http://{self.address}"
+        self.env = {**os.environ, "WIJKWIJZER_STATE_DIR": str(state_dir), "FRONT_DOOR_ADDRESS": self.address,
+                    "GATEWAY_UPSTREAM": gateway}
+
+    def run(self, command: str) -> None:
+        done = subprocess.run(["bash", str(self.SCRIPT), command], env=self.env, capture_output=True, text=True,
+                              timeout=300, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr

@@ -26,6 +26,7 @@ from wijkwijzer.errors import EXPECTED
 from wijkwijzer.extensions import sibling
 from wijkwijzer.logs import CONTEXT_KEY, set_correlation_id
 
+from . import proxies
 from .auth import Authenticator, principal, unauthorised
 from .caching import CachePolicy
 from .limits import WriteLimiter
@@ -51,8 +52,11 @@ class ApiWsgiApp(WsgiApp):
         origins = config.get("CORS_ALLOWED_ORIGINS") or ""
         self.allowed_origins = {o.strip().rstrip("/") for o in str(origins).split(",") if o.strip()}
         self.cache_policy = CachePolicy(int(config.get("CACHE_MAX_AGE_S", 30)), int(config.get("CACHE_STALE_S", 60)))
+        self.trusted_proxies = proxies.networks(config.get("TRUSTED_PROXIES"))
 
     def __call__(self, environ, start_response):
+        environ["REMOTE_ADDR"] = proxies.client_address(environ.get("REMOTE_ADDR", ""),
+                                                        environ.get("HTTP_X_FORWARDED_FOR"), self.trusted_proxies)
         request = Request(environ, shallow=True)
         origin = request.headers.get("Origin")
         if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):

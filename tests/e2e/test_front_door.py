@@ -1,0 +1,76 @@
+"""The front door (nginx, deploy/frontdoor.sh) in front of the running gateway, as readers meet it:
+anonymous public reads come from its cache, nothing with a token or cookie is kept, every answer
+carries its own request id, and the gateway sees the reader's address, not a claimed one."""
+import uuid
+
+import pytest
+import requests
+from gateway.tokens import mint
+
+from tests.platform import JWT_SECRET
+from tests.support import FrontDoor
+
+pytestmark = pytest.mark.e2e
+
+
+def bearer(sub: str, *roles: str) -> dict:
+    return {"Authorization": f"Bearer {mint(JWT_SECRET, sub, sub.title(), f'{sub}@example.org', list(roles))}"}
+
+
+@pytest.fixture(scope="module")
+def front_door(platform, tmp_path_factory):
+    door = FrontDoor(tmp_path_factory.mktemp("front-door"), f"127.0.0.1:{platform.port}")
+    door.run("up")
+    yield door
+    door.run("down")
+
+
+def test_an_anonymous_public_read_is_served_from_the_cache_after_the_first(front_door):
+    url = f"{front_door.base_url}/api/v1/publications?q=buurt+{uuid.uuid4().hex[:6]}&limit=5"   # a fresh entry
+    first, second = requests.get(url, timeout=10), requests.get(url, timeout=10)
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "HIT")
+    assert second.content == first.content and second.headers["ETag"] == first.headers["ETag"]
+    unchanged = requests.get(url, headers={"If-None-Match": first.headers["ETag"]}, timeout=10)
+    assert unchanged.status_code == 304
+
+
+def test_nothing_asked_with_a_token_or_a_cookie_is_kept(front_door):
+    url = f"{front_door.base_url}/api/v1/taxonomy"
+    for headers in (bearer("anna", "member"), {"Cookie": "sessie=abc"}):
+        answers = [requests.get(url, headers=headers, timeout=10) for _ in range(2)]
+        assert [a.headers["X-Cache"] for a in answers] == ["BYPASS", "BYPASS"]
+        assert all(a.headers["Cache-Control"] == "private, no-store" for a in answers)
+    review_queue = requests.get(f"{front_door.base_url}/api/v1/review-queue", headers=bearer("eva", "editor"),
+                                timeout=10)
+    assert review_queue.status_code == 200 and review_queue.headers["X-Cache"] == "BYPASS"
+
+
+def test_every_answer_carries_its_own_request_id_also_from_the_cache(front_door):
+    url = f"{front_door.base_url}/api/v1/taxonomy"
+    requests.get(url, timeout=10)
+    mine = f"front-{uuid.uuid4().hex[:8]}"
+    cached = requests.get(url, headers={"X-Request-ID": mine}, timeout=10)
+    assert cached.headers["X-Cache"] == "HIT" and cached.headers["X-Request-ID"] == mine
+    generated = requests.get(url, timeout=10).headers["X-Request-ID"]
+    assert generated and generated != mine
+
+
+def test_a_reader_cannot_pose_as_another_address_through_the_front_door(front_door, platform):
+    """One open flag per anonymous reader: a claimed X-Forwarded-For does not make a second reader."""
+    author, editor = bearer(f"auteur-{uuid.uuid4().hex[:6]}", "member"), bearer("eva", "editor")
+    api = f"{platform.base_url}/api/v1/publications"
+    draft = requests.post(api, headers=author, json={"title": "Geveltuinen in de Pijp", "kind": "artikel"},
+                          timeout=10).json()
+    requests.post(f"{api}/{draft['id']}/submit", headers=author, timeout=10).raise_for_status()
+    requests.post(f"{api}/{draft['id']}/review", headers=editor, json={"decision": "publish"},
+                  timeout=10).raise_for_status()
+    flags = f"{front_door.base_url}/api/v1/publications/{draft['id']}/flags"
+    first = requests.post(flags, json={"reason": "Klopt niet"}, headers={"X-Forwarded-For": "203.0.113.7"},
+                          timeout=10)
+    second = requests.post(flags, json={"reason": "Klopt niet"}, headers={"X-Forwarded-For": "203.0.113.8"},
+                           timeout=10)
+    assert (first.status_code, second.status_code) == (201, 409)
+    # straight to the gateway from a trusted proxy (this test stands in for one), the named reader counts
+    third = requests.post(f"{api}/{draft['id']}/flags", json={"reason": "Verouderd"},
+                          headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10)
+    assert third.status_code == 201

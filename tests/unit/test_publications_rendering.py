@@ -121,10 +121,10 @@ def test_mailto_and_relative_links_are_kept():
     ]
 
 
-def test_images_keep_src_and_alt():
-    assert elements('![Buurthuis](https://example.org/b.jpg "De Boog")') == [
+def test_images_from_this_site_keep_src_alt_and_title():
+    assert elements('![Buurthuis](/media/buurthuis.jpg "De Boog")') == [
         ("p", {}),
-        ("img", {"src": "https://example.org/b.jpg", "alt": "Buurthuis", "title": "De Boog"}),
+        ("img", {"src": "/media/buurthuis.jpg", "alt": "Buurthuis", "title": "De Boog"}),
     ]
 
 
@@ -304,6 +304,60 @@ def test_links_that_leave_the_site_by_a_trick_lose_their_href_but_keep_their_tex
 )
 def test_links_to_the_web_mail_and_this_site_keep_their_href(markdown, href):
     assert elements(markdown) == [("p", {}), ("a", {"href": href, "rel": REL})]
+
+
+def test_a_tracking_pixel_becomes_a_link_and_the_text_after_it_survives():
+    html = body_html(around("![](https://tracker.example/p.gif?lezer=123)"))
+    assert_all_text_survives(html)
+    assert ("a", {"href": "https://tracker.example/p.gif?lezer=123", "rel": REL}) in Elements(html).found
+    assert ">afbeelding</a>" in html
+    assert "img" not in html
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        '![Plattegrond van de wijk](https://kaarten.example/overvecht.png "Overvecht")',
+        '<img src="https://kaarten.example/overvecht.png" alt="Plattegrond van de wijk" title="Overvecht">',
+        '<IMG ALT="Plattegrond van de wijk" SRC=https://kaarten.example/overvecht.png title=Overvecht>',
+        '<div>\n<img src="https://kaarten.example/overvecht.png" alt="Plattegrond van de wijk" title="Overvecht">\n</div>',
+    ],
+)
+def test_a_remote_image_becomes_a_link_to_it_with_its_alt_text(image):
+    html = body_html(around(image))
+    assert_all_text_survives(html)
+    assert (
+        "a", {"href": "https://kaarten.example/overvecht.png", "title": "Overvecht", "rel": REL}
+    ) in Elements(html).found
+    assert ">Plattegrond van de wijk</a>" in html
+    assert "<img" not in html
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "![Logo](//tracker.example/p.gif)",
+        '<img src="//tracker.example/p.gif" alt="Logo">',
+        '<img src="/\\tracker.example/p.gif" alt="Logo">',
+        "![Logo](data:image/png;base64,iVBORw0KGgo=)",
+        '<img src="data:image/png;base64,iVBORw0KGgo=" alt="Logo">',
+        '<img src="javascript:alert(1)" alt="Logo">',
+        "[![Logo](https://tracker.example/p.gif)](https://www.utrecht.nl)",
+        '<a href="https://www.utrecht.nl"><img src="https://tracker.example/p.gif" alt="Logo"></a>',
+        '<image src="https://tracker.example/p.gif">Logo',
+    ],
+)
+def test_an_image_that_cannot_load_from_this_site_or_become_a_link_is_its_text(image):
+    html = body_html(around(image))
+    assert_all_text_survives(html)
+    assert "Logo" in html
+    assert "<img" not in html and "tracker.example" not in html and "data:" not in html
+
+
+def test_a_raw_image_from_this_site_stays_and_only_the_first_src_counts():
+    assert elements('<img src="/media/kaart.png" alt="Kaart">') == [("img", {"src": "/media/kaart.png", "alt": "Kaart"})]
+    assert urls('<img src="/media/kaart.png" src="https://tracker.example/p.gif">') == ["/media/kaart.png"]
+    assert "<img" not in body_html('<img src="https://tracker.example/p.gif" src="/media/kaart.png">')
 
 
 @pytest.mark.timeout(10)

@@ -18,7 +18,8 @@ declaration, or text, and:
 - comments, processing instructions, declarations and CDATA go;
 - anything else, a `<` that starts none of these included, is text.
 
-An HTML block opened by <script>, <style>, <textarea>, <pre>, a comment or a
+A raw <img> becomes an `image` token, so the image rule in rendering.py applies to it as to a
+Markdown image. And an HTML block opened by <script>, <style>, <textarea>, <pre>, a comment or a
 declaration that never closes is its first line only (`html_block`), so what follows is still
 read as Markdown.
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.common import html_re
@@ -35,7 +37,7 @@ from markdown_it.rules_block import html_block as markdown_html_block
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from markdown_it.token import Token
 
-__all__ = ["block_tokens", "harmless", "html_block"]
+__all__ = ["block_tokens", "harmless", "html_block", "link_depth_change"]
 
 # markdown-it's tag grammar with its \s narrowed to what HTML counts as whitespace. Python's \s
 # also matches a no-break space, \v and other Unicode spaces, which html5ever reads as part of a
@@ -103,8 +105,17 @@ def harmless(tokens: Sequence[Token], keep: Collection[str], content_hidden: Col
             if not token.content.startswith(("<!", "<?")):
                 kept.append(Token("text", "", 0, content=token.content))
         elif tag[0] in keep:
-            kept.append(token)
+            kept.append(_image(token.content) if tag == ("img", False) else _marked(token, tag))
     return kept
+
+
+def link_depth_change(token: Token) -> int:
+    """+1 where a link opens (Markdown or a kept raw <a>), -1 where one closes, else 0."""
+    if token.type in ("link_open", "link_close"):
+        return token.nesting
+    if token.meta.get("tag") == "a":
+        return -1 if token.meta["end"] else 1
+    return 0
 
 
 def _tag(token: Token) -> tuple[str, bool] | None:
@@ -140,3 +151,33 @@ def _hidden(tags: Sequence[tuple[str, bool] | None], content_hidden: Collection[
 
 def _as_written(text: Token) -> Token:
     return Token("html_inline", "", 0, content=text.content.replace("<", "&lt;"))
+
+
+def _marked(token: Token, tag: tuple[str, bool]) -> Token:
+    token.meta = {"tag": tag[0], "end": tag[1]}
+    return token
+
+
+def _image(tag: str) -> Token:
+    attributes = _Attributes(tag).found
+    alt = attributes.get("alt") or ""
+    token = Token("image", "img", 0, content=alt, children=[Token("text", "", 0, content=alt)])
+    token.attrs = {name: attributes[name] for name in ("src", "alt", "title") if name in attributes}
+    return token
+
+
+class _Attributes(HTMLParser):
+    """The attributes of one complete tag, character references decoded; the first of a name
+    counts, as in a browser."""
+
+    def __init__(self, tag: str):
+        super().__init__(convert_charrefs=True)
+        self.found: dict[str, str] = {}
+        self.feed(tag)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            self.found.setdefault(name, value or "")
+
+    handle_startendtag = handle_starttag

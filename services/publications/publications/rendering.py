@@ -8,7 +8,11 @@ filter, because raw HTML in Markdown passes through it untouched.
 
 Between the two, raw HTML is made harmless (raw_html.py): no tag can make the sanitiser read the
 rest of the body as something other than text and tags (an unclosed <style> used to swallow the
-rest of the article). Links may go to https:, http:, mailto: and this site (urls.py).
+rest of the article). Links may go to https:, http:, mailto: and this site (urls.py). Images
+come from this site only: a remote image (Markdown or raw <img>) becomes a link to it, with its
+alt text (or "afbeelding") as the link text, so opening a publication fetches nothing from a
+third party; inside a link it becomes that text alone. Other images (data: and the like) become
+their text.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from . import raw_html
-from .urls import LINK_SCHEMES, same_site
+from .urls import LINK_SCHEMES, link_target, same_site
 
 __all__ = ["body_html"]
 
@@ -35,6 +39,8 @@ _TAGS = frozenset({
 _CONTENT_HIDDEN = frozenset({
     "script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
 })  # fmt: skip
+
+_IMAGE_TEXT = "afbeelding"
 
 
 # CommonMark plus the two GFM extensions authors expect. Raw HTML stays enabled (the preset's
@@ -54,6 +60,11 @@ _HEADING_RETAG = {"h1": "h2"}
 _TEXT_ALIGN = re.compile(r"text-align:\s*(left|center|right)")
 
 
+def _only_local_images(element: str, attribute: str, value: str) -> str | None:
+    # the last word on images: whatever reached the sanitiser with a remote src loses it
+    return same_site(value) if (element, attribute) == ("img", "src") else value
+
+
 # Built once: the Cleaner holds ammonia's compiled configuration, reused for every body.
 _SANITISER = nh3.Cleaner(
     tags=set(_TAGS),
@@ -66,6 +77,7 @@ _SANITISER = nh3.Cleaner(
     url_schemes=set(LINK_SCHEMES),
     # A URL without a scheme stays only if it stays on this site: not //host, no backslash.
     url_relative=same_site,
+    attribute_filter=_only_local_images,
     # nofollow and ugc: the links are user content and must not pass ranking; noopener keeps a
     # linked page from reaching back into ours through window.opener; noreferrer keeps the site a
     # reader goes to from learning which publication they read.
@@ -91,9 +103,9 @@ def _adapt(tokens: Sequence[Token]) -> None:
         elif token.type in ("th_open", "td_open"):
             _style_align_to_attribute(token)
         elif token.type == "inline":
-            token.children = raw_html.harmless(token.children or [], _TAGS, _CONTENT_HIDDEN)
+            token.children = _local_images(raw_html.harmless(token.children or [], _TAGS, _CONTENT_HIDDEN))
         elif token.type == "html_block":
-            inline = raw_html.block_tokens(token.content, _TAGS, _CONTENT_HIDDEN)
+            inline = _local_images(raw_html.block_tokens(token.content, _TAGS, _CONTENT_HIDDEN))
             token.content = _MARKDOWN.renderer.renderInline(inline, _MARKDOWN.options, {})
 
 
@@ -103,3 +115,24 @@ def _style_align_to_attribute(token: Token) -> None:
     if match:
         token.attrs["align"] = match.group(1)
 
+
+def _local_images(tokens: Sequence[Token]) -> list[Token]:
+    """Inline tokens with every image not from this site replaced by a link to it (or its text)."""
+    replaced: list[Token] = []
+    depth = 0
+    for token in tokens:
+        depth = max(0, depth + raw_html.link_depth_change(token))
+        src = token.attrGet("src") if token.type == "image" else None
+        if src is None or same_site(str(src)) is not None:
+            replaced.append(token)
+            continue
+        alt = _MARKDOWN.renderer.renderInlineAsText(token.children, _MARKDOWN.options, {})
+        text = Token("text", "", 0, content=alt or _IMAGE_TEXT)
+        href = link_target(str(src))
+        if depth or href is None:  # no link inside a link; no link where links may not go
+            replaced.append(text)
+        else:
+            title = {"title": token.attrs["title"]} if "title" in token.attrs else {}
+            link = Token("link_open", "a", 1, attrs={"href": href, **title})
+            replaced += [link, text, Token("link_close", "a", -1)]
+    return replaced

@@ -1,13 +1,15 @@
-"""Where a publication body may link to, read as a browser reads a URL.
+"""Where a publication body may link to, and what it may load, read as a browser reads a URL.
 
-A link may go to `https:`, `http:` and `mailto:` URLs and to other pages of this site.
+A link may go to `https:`, `http:` and `mailto:` URLs and to other pages of this site. An image
+may only come from this site: every reader's browser fetches an image when the page opens, so a
+remote one tells its server who read what (a tracking pixel).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["LINK_SCHEMES", "same_site"]
+__all__ = ["LINK_SCHEMES", "link_target", "same_site"]
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -31,3 +33,11 @@ def same_site(url: str) -> str | None:
         return None
     return read
 
+
+def link_target(url: str) -> str | None:
+    """The URL as a browser reads it if a link may go there (LINK_SCHEMES or this site), else None."""
+    read = _DROPPED.sub("", url).strip(_AROUND)
+    scheme = _SCHEME.match(read)
+    if scheme:
+        return read if scheme.group()[:-1].lower() in LINK_SCHEMES else None
+    return same_site(read)

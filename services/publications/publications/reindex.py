@@ -3,8 +3,8 @@ review calendar: `python -m publications.reindex`.
 
 Search terms and the sanitised HTML are stored with each publication, so they are only as
 current as the code that wrote them. Run this after a change to the text analysis
-(text.py) or the rendering (rendering.py), once after upgrading from a version that
-stored neither (it also fills in fields that version did not have), and after loading
+(text.py) or the rendering (rendering.py, raw_html.py, urls.py), once after upgrading from a
+version that stored neither (it also fills in fields that version did not have), and after loading
 publications into the database by other means than the service (an import). It changes
 nothing a reader sees, so the publication's `version` stays. Safe to run again and while
 the service runs: a publication edited meanwhile is skipped and counted (run it again).

@@ -4,7 +4,8 @@
   context data as the correlation id, so every RPC and event downstream
   carries it, and returned on the response;
 - every error, including unknown routes and wrong methods, is problem+json;
-- a body over MAX_BODY_BYTES is refused from its Content-Length, before it is read.
+- a body over MAX_BODY_BYTES is refused from its Content-Length, before it is read;
+- every response carries the security headers of security_headers.py.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from .auth import Authenticator, principal, unauthorised
 from .limits import WriteLimiter
 from .problems import Problem, from_exception, validation_problem
 from .routes import ROUTES, allows
+from .security_headers import harden
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ class ApiWsgiApp(WsgiApp):
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Expose-Headers"] = "X-Request-ID, Location, Retry-After"
             response.vary.add("Origin")
-        return response(environ, start_response)
+        return harden(response)(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
         try:

@@ -122,7 +122,7 @@ class ApiRoute(HttpRequestHandler):
         if not allows(self.route, request.caller and request.caller.roles):
             if request.caller is None:
                 raise unauthorised("this route needs a signed-in user")
-            raise Problem(403, "Forbidden", f"this route needs one of the roles {sorted(self.route.roles)}")
+            raise Problem(403, "Forbidden", f"this route needs the {' or '.join(sorted(self.route.roles))} role")
 
     def handle_request(self, request: Request) -> Response:
         request.shallow = False

@@ -5,7 +5,8 @@
   carries it, and returned on the response;
 - every error, including unknown routes and wrong methods, is problem+json;
 - a body over MAX_BODY_BYTES is refused from its Content-Length, before it is read;
-- every response carries the security headers of security_headers.py.
+- every response carries the security headers of security_headers.py, and the server's
+  own refusals before the app (headers over 8 KiB: 431) are problems too (protocol.py).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from wijkwijzer.logs import CONTEXT_KEY, set_correlation_id
 from .auth import Authenticator, principal, unauthorised
 from .limits import WriteLimiter
 from .problems import Problem, from_exception, validation_problem
+from .protocol import ApiProtocol
 from .routes import ROUTES, allows
 from .security_headers import harden
 
@@ -92,6 +94,10 @@ class ApiServer(WebServer):
 
     def get_wsgi_app(self):
         return ApiWsgiApp(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=ApiProtocol, debug=False):
+        # the server's own refusals (headers too large, ...) are problems too
+        return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
 
 
 class ApiRoute(HttpRequestHandler):

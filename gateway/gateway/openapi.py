@@ -26,7 +26,8 @@ PROBLEM = {
 
 _ERRORS = {
     "400": "Malformed JSON", "401": "No or bad token", "403": "Role not allowed", "404": "Unknown id or path",
-    "409": "Illegal state change", "413": "Body over 1 MiB", "415": "Not application/json",
+    "409": "Illegal state change", "413": "Body over 1 MiB", "414": "Request line over 8 KiB",
+    "415": "Not application/json", "431": "A header over 8 KiB, or all headers over 64 KiB",
     "422": "Invalid fields", "429": "Rate limited (see Retry-After)", "503": "A service or the broker unavailable",
     "504": "A service did not answer in time",
 }

@@ -4,16 +4,32 @@ Two ways to trust a token (config): HS256 with JWT_SECRET (local runs, tests), o
 RS256 with the identity provider's keys from JWT_JWKS_URL, fetched and cached by
 PyJWKClient, which fetches again when a token names a key id (`kid`) it does not
 know yet, so the provider can rotate keys. Claims: `sub`, `name`, `email`, `roles`.
+
+The standard claims are checked when configured: `iss` against JWT_ISSUER, `aud` (a text
+or a list) against JWT_AUDIENCE, and `azp` (the client the token was issued to) against
+JWT_AUTHORISED_PARTIES. Unconfigured, they are not read: identity providers put `aud` in
+their access tokens (RFC 9068 requires it), and PyJWT refuses a token with `aud` when it is
+given no audience ("Invalid audience"). With a JWKS (production) JWT_ISSUER and
+JWT_AUDIENCE are required.
+
+`azp` is not compared with JWT_AUDIENCE: in an access token it names the client app that
+asked for the token (the website, say), while `aud` names the API it is for, so they
+differ by design; OpenID Connect's rule that `azp` equals the client id is for ID tokens,
+checked by the client itself.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import jwt
 from nameko.extensions import DependencyProvider
 from pydantic import BaseModel, Field, ValidationError
 
-from .problems import Problem
+from .problems import Problem, unavailable
+from .token_errors import InvalidPartyError, claims_reason, reason
+
+log = logging.getLogger(__name__)
 
 
 class Principal(BaseModel):
@@ -30,21 +46,34 @@ class Principal(BaseModel):
 class Verifier:
     secret: str = ""
     jwks: jwt.PyJWKClient | None = None
+    issuer: str | None = None      # `iss` must be this, when set
+    audience: str | None = None    # `aud` must be or contain this, when set; not read otherwise
+    parties: frozenset[str] = frozenset()   # `azp` must be one of these, when any are set
 
     def claims(self, token: str) -> dict:
         """The token's claims; raises jwt.PyJWTError for any token we must not trust
-        (expired, not yet valid, wrongly signed, `alg=none`, missing `exp` or `sub`)."""
-        options = {"require": ["exp", "sub"]}
+        (expired, not yet valid, wrongly signed, `alg=none`, missing `exp` or `sub`, another
+        issuer, audience or authorised party than configured)."""
+        options = {"require": ["exp", "sub"], "verify_aud": self.audience is not None}
+        checks = {"options": options, "issuer": self.issuer, "audience": self.audience}
         if self.jwks is not None:
             key = self.jwks.get_signing_key_from_jwt(token).key
-            return jwt.decode(token, key, algorithms=["RS256"], options=options)
-        return jwt.decode(token, self.secret, algorithms=["HS256"], options=options)
+            claims = jwt.decode(token, key, algorithms=["RS256"], **checks)
+        else:
+            claims = jwt.decode(token, self.secret, algorithms=["HS256"], **checks)
+        if self.parties:
+            if claims.get("azp") is None:
+                raise jwt.MissingRequiredClaimError("azp")
+            if not isinstance(claims["azp"], str) or claims["azp"] not in self.parties:
+                raise InvalidPartyError("azp")
+        return claims
 
 
 def principal(authorization: str | None, verifier: Verifier) -> Principal | None:
     """The caller of a request, or None when it carries no token.
 
-    A token that is present but not trusted is a 401, never an anonymous call.
+    A token that is present but not trusted is a 401 saying why in plain words, never an
+    anonymous call; when the identity provider's keys cannot be fetched, a 503.
     """
     if not authorization:
         return None
@@ -53,9 +82,13 @@ def principal(authorization: str | None, verifier: Verifier) -> Principal | None
         raise unauthorised("use an Authorization: Bearer <token> header")
     try:
         return Principal.model_validate(verifier.claims(token), strict=False)
-    except (jwt.PyJWTError, ValidationError) as exc:
-        raise unauthorised(f"invalid token: {exc}") from None
-
+    except jwt.PyJWKClientConnectionError as exc:
+        log.warning("the identity provider's keys could not be fetched: %s", exc)
+        raise unavailable("the identity provider") from None
+    except jwt.PyJWTError as exc:
+        raise unauthorised(reason(exc)) from None
+    except ValidationError as exc:
+        raise unauthorised(claims_reason(exc)) from None
 
 
 def unauthorised(detail: str) -> Problem:
@@ -68,14 +101,26 @@ class Authenticator(DependencyProvider):
 
     def setup(self) -> None:
         config = self.container.config
-        jwks_url, secret = config.get("JWT_JWKS_URL") or "", config.get("JWT_SECRET") or ""
+
+        def setting(name: str) -> str:
+            return str(config.get(name) or "").strip()
+
+        jwks_url, secret = setting("JWT_JWKS_URL"), config.get("JWT_SECRET") or ""
+        parties = frozenset(p.strip() for p in setting("JWT_AUTHORISED_PARTIES").split(",") if p.strip())
+        checks = {"issuer": setting("JWT_ISSUER") or None, "audience": setting("JWT_AUDIENCE") or None,
+                  "parties": parties}
         if jwks_url:
+            missing = [name for name in ("JWT_ISSUER", "JWT_AUDIENCE") if not setting(name)]
+            if missing:
+                raise RuntimeError(
+                    f"JWT_JWKS_URL is set, so set {' and '.join(missing)} too: without them the gateway "
+                    "would trust every token the identity provider signs, also those for other applications")
             # an unknown kid refetches the key set, at most once per cooldown (no hammering the provider)
             cooldown = float(config.get("JWT_JWKS_COOLDOWN_S", 30))
             self.verifier = Verifier(jwks=jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5,
-                                                          cooldown_duration=cooldown))
+                                                          cooldown_duration=cooldown), **checks)
         elif secret:
-            self.verifier = Verifier(secret=secret)
+            self.verifier = Verifier(secret=secret, **checks)
         else:
             raise RuntimeError("set JWT_SECRET or JWT_JWKS_URL: the gateway will not accept unchecked callers")
 

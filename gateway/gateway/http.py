@@ -4,7 +4,9 @@
   context data as the correlation id, so every RPC and event downstream
   carries it, and returned on the response;
 - every error, including unknown routes and wrong methods, is problem+json;
-- a body over MAX_BODY_BYTES is refused from its Content-Length, before it is read.
+- a body over MAX_BODY_BYTES is refused from its Content-Length, before it is read;
+- every response carries the security headers of security_headers.py, and the server's
+  own refusals before the app (headers over 8 KiB: 431) are problems too (protocol.py).
 """
 from __future__ import annotations
 
@@ -31,7 +33,9 @@ from .auth import Authenticator, principal, unauthorised
 from .caching import CachePolicy
 from .limits import WriteLimiter
 from .problems import Problem, from_exception, validation_problem
+from .protocol import ApiProtocol
 from .routes import ROUTES, allows
+from .security_headers import harden
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +72,7 @@ class ApiWsgiApp(WsgiApp):
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Expose-Headers"] = "X-Request-ID, Location, Retry-After"
             response.vary.add("Origin")
-        return response(environ, start_response)
+        return harden(response)(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
         try:
@@ -94,18 +98,19 @@ class ApiWsgiApp(WsgiApp):
 
 
 class ApiServer(WebServer):
-    def get_wsgi_server(self, sock, wsgi_app, **kwargs):
-        # eventlet writes a response's headers and body separately; with Nagle's algorithm on, the
-        # body then waits for the client's delayed ACK of the headers (40 ms) on every request of
-        # a keep-alive connection. Connections accepted from this socket inherit the option.
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return super().get_wsgi_server(sock, wsgi_app, **kwargs)
-
     def context_data_from_headers(self, request: Request) -> dict:
         return {CONTEXT_KEY: request_id_of(request)}
 
     def get_wsgi_app(self):
         return ApiWsgiApp(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=ApiProtocol, debug=False):
+        # eventlet writes a response's headers and body separately; with Nagle's algorithm on, the
+        # body then waits for the client's delayed ACK of the headers (40 ms) on every request of
+        # a keep-alive connection. Connections accepted from this socket inherit the option.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # the server's own refusals (headers too large, ...) are problems too
+        return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
 
 
 class ApiRoute(HttpRequestHandler):
@@ -136,7 +141,7 @@ class ApiRoute(HttpRequestHandler):
         if not allows(self.route, request.caller and request.caller.roles):
             if request.caller is None:
                 raise unauthorised("this route needs a signed-in user")
-            raise Problem(403, "Forbidden", f"this route needs one of the roles {sorted(self.route.roles)}")
+            raise Problem(403, "Forbidden", f"this route needs the {' or '.join(sorted(self.route.roles))} role")
 
     def handle_request(self, request: Request) -> Response:
         request.shallow = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from .models import query_parameters
@@ -25,7 +26,8 @@ PROBLEM = {
 
 _ERRORS = {
     "400": "Malformed JSON", "401": "No or bad token", "403": "Role not allowed", "404": "Unknown id or path",
-    "409": "Illegal state change", "413": "Body over 1 MiB", "415": "Not application/json",
+    "409": "Illegal state change", "413": "Body over 1 MiB", "414": "Request line over 8 KiB",
+    "415": "Not application/json", "431": "A header over 8 KiB, or all headers over 64 KiB",
     "422": "Invalid fields", "429": "Rate limited (see Retry-After)", "503": "A service or the broker unavailable",
     "504": "A service did not answer in time",
 }
@@ -43,8 +45,8 @@ def _operation(name: str, route: Route, schemas: dict[str, Any]) -> dict[str, An
     operation: dict[str, Any] = {
         "operationId": name, "summary": route.summary, "tags": [route.tag], "parameters": parameters,
         "responses": {str(route.status): {"description": "OK", "content": {
-            route.content_type: {"schema": {"type": "string"} if route.content_type == "text/html"
-                                 else {"type": "object"}}}}},
+            route.content_type: {"schema": {"type": "object"} if route.content_type == "application/json"
+                                 else {"type": "string"}}}}},
     }
     if route.roles:
         operation["security"] = [{"bearer": []}]
@@ -93,41 +95,8 @@ def document() -> dict[str, Any]:
     }
 
 
-DOCS_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>WijkWijzer API</title>
-<style>
-body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-h2{border-bottom:1px solid #ccc;margin-top:2rem} .op{margin:1rem 0;padding:.5rem 1rem;background:#f6f6f6}
-.m{font-weight:bold;display:inline-block;min-width:4rem} code,pre{font-size:13px} pre{overflow:auto}
-</style></head>
-<body><h1>WijkWijzer API</h1><p>Generated from <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>
-<div id="api">Loading…</div>
-<script>
-fetch("/api/v1/openapi.json").then(r => r.json()).then(doc => {
-  const root = document.getElementById("api"); root.textContent = "";
-  const byTag = {};
-  for (const [path, ops] of Object.entries(doc.paths))
-    for (const [method, op] of Object.entries(ops)) (byTag[op.tags[0]] ||= []).push([method, path, op]);
-  for (const [tag, ops] of Object.entries(byTag)) {
-    const h = document.createElement("h2"); h.textContent = tag; root.append(h);
-    for (const [method, path, op] of ops) {
-      const div = document.createElement("div"); div.className = "op";
-      const head = document.createElement("div");
-      const m = document.createElement("span"); m.className = "m"; m.textContent = method.toUpperCase();
-      const p = document.createElement("code"); p.textContent = path;
-      head.append(m, p); div.append(head);
-      const s = document.createElement("p"); s.textContent = op.summary + (op.description ? " " + op.description : "");
-      div.append(s);
-      const ref = op.requestBody && op.requestBody.content["application/json"].schema.$ref;
-      if (ref) {
-        const pre = document.createElement("pre");
-        pre.textContent = JSON.stringify(doc.components.schemas[ref.split("/").pop()], null, 2);
-        div.append(pre);
-      }
-      const r = document.createElement("p"); r.textContent = "Responses: " + Object.keys(op.responses).join(", ");
-      div.append(r); root.append(div);
-    }
-  }
-});
-</script></body></html>
-"""
+@cache
+def asset(name: str) -> str:
+    """A file of the docs page (static/): docs.html, and the script and stylesheet it loads
+    from the gateway, so the page needs nothing from the internet and no inline code."""
+    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")

@@ -78,7 +78,15 @@ class GatewayService:
 
     @route("docs")
     def docs(self, request):
-        return Response(openapi.DOCS_PAGE, content_type="text/html; charset=utf-8")
+        return Response(openapi.asset("docs.html"), content_type="text/html; charset=utf-8")
+
+    @route("docs_script")
+    def docs_script(self, request):
+        return Response(openapi.asset("docs.js"), content_type="text/javascript; charset=utf-8")
+
+    @route("docs_style")
+    def docs_style(self, request):
+        return Response(openapi.asset("docs.css"), content_type="text/css; charset=utf-8")
 
     # -- reference data -------------------------------------------------------------------------
 

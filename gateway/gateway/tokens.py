@@ -1,7 +1,8 @@
 """Mint a development token: `python -m gateway.tokens --sub anna --roles member editor`.
 
-Signs with JWT_SECRET (HS256). For local runs and tests only: production
-tokens come from the identity provider.
+Signs with JWT_SECRET (HS256), with the issuer and audience of JWT_ISSUER and
+JWT_AUDIENCE when they are set (the gateway then requires them). For local runs and
+tests only: production tokens come from the identity provider.
 """
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ import jwt
 
 
 def mint(secret: str, sub: str, name: str | None = None, email: str | None = None,
-         roles: list[str] | None = None, lifetime: timedelta = timedelta(hours=8)) -> str:
+         roles: list[str] | None = None, lifetime: timedelta = timedelta(hours=8),
+         issuer: str | None = None, audience: str | None = None) -> str:
     now = datetime.now(UTC)
     claims = {"sub": sub, "name": name, "email": email, "roles": roles or [],
-              "iat": now, "nbf": now, "exp": now + lifetime}
+              "iat": now, "nbf": now, "exp": now + lifetime, "iss": issuer, "aud": audience}
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, secret, algorithm="HS256")
 
 
@@ -32,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     secret = os.environ.get("JWT_SECRET")
     if not secret:
         parser.error("set JWT_SECRET (the gateway's signing secret)")
-    print(mint(secret, args.sub, args.name, args.email, args.roles, timedelta(hours=args.hours)))
+    print(mint(secret, args.sub, args.name, args.email, args.roles, timedelta(hours=args.hours),
+               os.environ.get("JWT_ISSUER") or None, os.environ.get("JWT_AUDIENCE") or None))
     return 0
 
 

@@ -1,4 +1,6 @@
 """Every route x every kind of caller gets the status the route table promises."""
+import re
+
 import pytest
 import requests
 from gateway.routes import ROLES, ROUTES
@@ -25,6 +27,8 @@ EXPECTED = {
     "readyz": ("/readyz", None, 200, 200),
     "openapi": ("/api/v1/openapi.json", None, 200, 200),
     "docs": ("/api/docs", None, 200, 200),
+    "docs_script": ("/api/docs/docs.js", None, 200, 200),
+    "docs_style": ("/api/docs/docs.css", None, 200, 200),
     "get_taxonomy": ("/api/v1/taxonomy", None, 200, 200),
     "list_activities": ("/api/v1/activities", None, 200, 200),
     "create_publication": ("/api/v1/publications", DRAFT, 401, 201),
@@ -73,3 +77,10 @@ def test_the_openapi_document_is_valid_and_the_docs_page_works_offline(platform)
     page = requests.get(f"{platform.base_url}/api/docs", timeout=5)
     assert page.headers["Content-Type"].startswith("text/html")
     assert "/api/v1/openapi.json" in page.text and "https://" not in page.text and "//cdn" not in page.text
+    # no inline code: the script and stylesheet come from the gateway (its CSP allows nothing else)
+    assert "<script>" not in page.text and "<style" not in page.text and not re.search(r"\son\w+=", page.text)
+    for asset, kind in (("docs.js", "text/javascript"), ("docs.css", "text/css")):
+        assert f'"/api/docs/{asset}"' in page.text
+        served = requests.get(f"{platform.base_url}/api/docs/{asset}", timeout=5)
+        assert served.status_code == 200 and served.headers["Content-Type"].startswith(kind)
+        assert "https://" not in served.text

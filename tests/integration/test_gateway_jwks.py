@@ -1,4 +1,5 @@
-"""RS256 tokens checked against a JWKS the test serves, with key rotation by `kid`."""
+"""RS256 tokens checked against a JWKS the test serves, with key rotation by `kid`, and the
+standard claims a production gateway requires (issuer, audience) and may check (azp)."""
 import json
 import threading
 import time
@@ -24,9 +25,14 @@ def jwk(key, kid):
     return {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key())), "kid": kid, "alg": "RS256"}
 
 
+ISSUER, AUDIENCE = "https://login.wijkwijzer.example/realms/wijk", "wijkwijzer-api"
+
+
 def token(key, kid, **claims):
-    body = {"sub": "anna", "roles": ["member"], "exp": int(time.time()) + 600, **claims}
-    return jwt.encode(body, key, algorithm="RS256", headers={"kid": kid})
+    body = {"sub": "anna", "roles": ["member"], "exp": int(time.time()) + 600, "iss": ISSUER,
+            "aud": AUDIENCE, "azp": "wijkwijzer-web", **claims}
+    return jwt.encode({k: v for k, v in body.items() if v is not None}, key, algorithm="RS256",
+                      headers={"kid": kid})
 
 
 @pytest.fixture
@@ -56,16 +62,21 @@ def gateway(identity_provider, service_config):
     port = free_port()
     container = ServiceContainer(GatewayService, {
         **service_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "JWT_JWKS_URL": identity_provider[1],
+        "JWT_ISSUER": ISSUER, "JWT_AUDIENCE": AUDIENCE, "JWT_AUTHORISED_PARTIES": "wijkwijzer-web",
         "JWT_JWKS_COOLDOWN_S": 0})  # refetch at once: the test rotates within milliseconds
     container.start()
     yield f"http://127.0.0.1:{port}"
     container.stop()
 
 
-def post(gateway, bearer):
+def send(gateway, bearer):
     # `{}` is an invalid draft: 422 means the token was accepted, 401 that it was not
     return requests.post(f"{gateway}/api/v1/publications", data=b"{}", timeout=10, headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {bearer}"}).status_code
+        "Content-Type": "application/json", "Authorization": f"Bearer {bearer}"})
+
+
+def post(gateway, bearer):
+    return send(gateway, bearer).status_code
 
 
 def test_rs256_tokens_from_the_jwks_are_trusted_and_keys_can_rotate(identity_provider, gateway):
@@ -79,3 +90,40 @@ def test_rs256_tokens_from_the_jwks_are_trusted_and_keys_can_rotate(identity_pro
     keys["keys"].append(jwk(second, "k2"))                              # the provider rotates
     assert post(gateway, token(second, "k2")) == 422
     assert post(gateway, token(second, "k-unknown")) == 401
+
+
+CASES = [   # claims over the right ones -> the 401's detail (None: trusted)
+    ({}, None),
+    ({"aud": ["account", AUDIENCE]}, None),
+    ({"iss": "https://login.elsewhere.example"},
+     "the token was not issued by the identity provider this API trusts (issuer)"),
+    ({"iss": None}, "the token has no issuer (iss)"),
+    ({"aud": "account"}, "the token was not issued for this API (audience)"),
+    ({"aud": ["account", "broker"]}, "the token was not issued for this API (audience)"),
+    ({"aud": None}, "the token has no audience (aud)"),
+    ({"azp": "someone-elses-app"}, "the token was issued to a client this API does not accept (azp)"),
+    ({"azp": None}, "the token has no authorised party (azp)"),
+    ({"exp": int(time.time()) - 5}, "the token has expired"),
+]
+
+
+def test_issuer_audience_and_authorised_party_are_checked_and_explained(identity_provider, gateway):
+    keys, _ = identity_provider
+    key = rsa_key()
+    keys["keys"] = [jwk(key, "k1")]
+    for claims, words in CASES:
+        response = send(gateway, token(key, "k1", **claims))
+        if words is None:
+            assert response.status_code == 422, (claims, response.text)
+            continue
+        assert response.status_code == 401, (claims, response.text)
+        assert response.headers["Content-Type"].startswith("application/problem+json")
+        assert response.json()["detail"] == words, claims
+
+
+def test_a_key_the_provider_does_not_publish_is_explained(identity_provider, gateway):
+    keys, _ = identity_provider
+    keys["keys"] = [jwk(rsa_key(), "k1")]
+    response = send(gateway, token(rsa_key(), "k-unknown"))
+    assert response.status_code == 401
+    assert response.json()["detail"] == "the token is signed with a key the identity provider does not publish (kid)"

@@ -185,6 +185,22 @@ def test_edits_that_are_refused(status, actor, error):
         domain.edit(in_status(status), {"title": "Ander"}, actor, NOW)
 
 
+def test_a_refused_edit_says_editing_is_what_only_the_author_or_an_editor_may_do():
+    with pytest.raises(Forbidden, match="^only the author or editor may edit this publication$"):
+        domain.edit(in_status("published"), {"title": "Ander"}, BRAM, NOW)
+    with pytest.raises(Forbidden, match="may submit"):   # submitting is still the author's alone
+        domain.submit(in_status("draft"), EVA, NOW)
+
+
+def test_a_publication_the_caller_may_not_see_is_not_found_by_what_they_asked_for():
+    from publications.service import _as_asked
+
+    doc = in_status("draft")
+    with pytest.raises(NotFound) as hidden, _as_asked(doc["slug"]):
+        domain.check_visible(doc, BRAM)
+    assert str(hidden.value) == f"no publication {doc['slug']!r}" and doc["_id"] not in str(hidden.value)
+
+
 def test_an_edit_names_bad_fields_and_refuses_null_where_a_field_cannot_be_empty():
     with pytest.raises(Invalid) as error:
         domain.edit(draft(), {"title": None}, ANNA, NOW)

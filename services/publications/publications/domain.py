@@ -275,7 +275,7 @@ def edit(doc: dict, fields: dict, actor: dict, now: datetime, based_on: int | No
             events.append(PublicationUpdated(**_content_of(updated), published_at=doc["published_at"],
                                              version=updated["version"], updated_at=now))
         return change(doc, changes, now, [history_entry(now, by, "edited")], events)
-    workflow.check_actor(workflow.SUBMIT, capacity)   # the author, then
+    workflow.check_actor(workflow.EDIT, capacity)   # not an editor: the author, then
     if status == SUBMITTED:
         raise Conflict("a submitted publication waits for an editor; it can be edited again "
                        "once the editor sends it back")

@@ -10,7 +10,8 @@ for anonymous readers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from nameko.dependency_providers import Config
@@ -39,6 +40,16 @@ REVIEW_DUE_INTERVAL = "REVIEW_DUE_INTERVAL"        # seconds between review-date
 REVIEW_PERIOD_DAYS = "REVIEW_PERIOD_DAYS"          # default time from publication to review
 REVIEW_DUE_CLAIM = timedelta(minutes=5)            # a sweep renews it for every publication it handles
 FLAG_COUNT_ATTEMPTS = 5                            # edits of the publication meanwhile: count again
+
+
+@contextmanager
+def _as_asked(id_or_slug: str) -> Iterator[None]:
+    """A publication the caller may not see is not found under the id or slug they asked for:
+    the rules name it by its stored id, which the caller did not send and may not learn."""
+    try:
+        yield
+    except NotFound:
+        raise NotFound(f"no publication {id_or_slug!r}") from None
 
 
 class PublicationsService:
@@ -93,7 +104,8 @@ class PublicationsService:
     @rpc(expected_exceptions=EXPECTED)
     def get(self, id_or_slug: str, viewer: dict | None = None) -> dict:
         doc = Publications(self.db).find(id_or_slug)
-        capacities = domain.check_visible(doc, viewer)
+        with _as_asked(id_or_slug):
+            capacities = domain.check_visible(doc, viewer)
         return publication_view(doc, capacities, Flags(self.db).of(doc["_id"]) if capacities else [])
 
     @rpc(expected_exceptions=EXPECTED)
@@ -110,7 +122,9 @@ class PublicationsService:
         """Load the publication, write what `rule(doc, now)` changes, show the result to `actor`."""
         publications = Publications(self.db)
         doc = publications.find(publication_id)
-        updated = self._apply(publications, doc, rule(doc, datetime.now(UTC)))
+        with _as_asked(publication_id):
+            change = rule(doc, datetime.now(UTC))
+        updated = self._apply(publications, doc, change)
         return publication_view(updated, domain.capacities(updated, actor))
 
     @rpc(expected_exceptions=EXPECTED)
@@ -138,7 +152,8 @@ class PublicationsService:
         for an anonymous one."""
         publications, flags = Publications(self.db), Flags(self.db)
         doc = publications.find(publication_id)
-        new = flagging.flag(doc, reason, reporter, datetime.now(UTC))
+        with _as_asked(publication_id):
+            new = flagging.flag(doc, reason, reporter, datetime.now(UTC))
         # the flag and its event are one insert; the count in the event is as seen just before
         seen = flags.count_open(doc["_id"], doc.get("flags_resolved_at"))
         events = self._events([flagging.flagged(doc, new, seen + 1)], doc["_id"])

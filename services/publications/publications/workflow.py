@@ -35,6 +35,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (PUBLISHED, WITHDRAW): WITHDRAWN,
 }
 
+EDIT = "edit"   # changes no status, so it is not in the table above
+
 # who may take each action: the author of the publication, an editor, or either
 ALLOWED: dict[str, frozenset[str]] = {
     SUBMIT: frozenset({AUTHOR}),
@@ -42,6 +44,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     REQUEST_CHANGES: frozenset({EDITOR}),
     REJECT: frozenset({EDITOR}),
     WITHDRAW: frozenset({AUTHOR, EDITOR}),
+    EDIT: frozenset({AUTHOR, EDITOR}),
 }
 
 # the past tense recorded in the history

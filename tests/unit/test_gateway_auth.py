@@ -1,0 +1,125 @@
+"""Which tokens the gateway trusts, and what a refused caller is told (gateway/auth.py)."""
+import time
+from types import SimpleNamespace
+
+import jwt
+import pytest
+from gateway.auth import Authenticator, Verifier, principal
+from gateway.problems import Problem
+
+pytestmark = pytest.mark.unit
+
+SECRET = "unit-test-secret-long-enough-for-hs256-keys"
+ISSUER, AUDIENCE = "https://login.wijkwijzer.example/realms/wijk", "wijkwijzer-api"
+CHECKED = Verifier(secret=SECRET, issuer=ISSUER, audience=AUDIENCE)
+LIBRARY_WORDS = ("input_value", "pydantic", "Signature has expired", "Invalid audience", "Invalid issuer",
+                 "Traceback", "Error")
+
+
+def token(secret=SECRET, algorithm="HS256", **claims):
+    body = {"sub": "anna", "roles": ["member"], "exp": int(time.time()) + 600, **claims}
+    return jwt.encode({k: v for k, v in body.items() if v is not None}, secret, algorithm=algorithm)
+
+
+def refusal(verifier, bearer) -> str:
+    with pytest.raises(Problem) as refused:
+        principal(f"Bearer {bearer}", verifier)
+    assert refused.value.status == 401 and refused.value.headers["WWW-Authenticate"] == "Bearer"
+    detail = refused.value.detail
+    assert not any(word in detail for word in LIBRARY_WORDS), detail
+    return detail
+
+
+@pytest.mark.parametrize("aud", [AUDIENCE, ["account", AUDIENCE]])
+def test_a_token_for_this_api_from_the_configured_issuer_is_trusted(aud):
+    assert principal(f"Bearer {token(iss=ISSUER, aud=aud)}", CHECKED).sub == "anna"
+
+
+@pytest.mark.parametrize("claims, words", [
+    ({"iss": "https://elsewhere.example", "aud": AUDIENCE}, "not issued by the identity provider"),
+    ({"iss": None, "aud": AUDIENCE}, "has no issuer (iss)"),
+    ({"iss": ISSUER, "aud": "another-api"}, "not issued for this API (audience)"),
+    ({"iss": ISSUER, "aud": ["account", "another-api"]}, "not issued for this API (audience)"),
+    ({"iss": ISSUER, "aud": None}, "has no audience (aud)"),
+    ({"iss": ISSUER, "aud": AUDIENCE, "exp": int(time.time()) - 5}, "the token has expired"),
+    ({"iss": ISSUER, "aud": AUDIENCE, "nbf": int(time.time()) + 600}, "not valid yet"),
+    ({"iss": ISSUER, "aud": AUDIENCE, "exp": None}, "has no expiry time (exp)"),
+    ({"iss": ISSUER, "aud": AUDIENCE, "sub": None}, "has no subject (sub)"),
+])
+def test_a_token_with_the_wrong_standard_claims_is_refused_saying_which(claims, words):
+    assert words in refusal(CHECKED, token(**claims))
+
+
+def test_without_an_audience_configured_a_token_carrying_one_is_trusted():
+    """OpenID Connect access tokens carry `aud`; PyJWT refuses them unless told not to look."""
+    local = Verifier(secret=SECRET)
+    assert principal(f"Bearer {token(aud='account')}", local).sub == "anna"
+    assert principal(f"Bearer {token(aud=['account', 'x'], iss='anyone')}", local).sub == "anna"
+
+
+def test_the_authorised_party_is_checked_only_when_clients_are_configured():
+    clients = Verifier(secret=SECRET, parties=frozenset({"wijkwijzer-web", "wijkwijzer-app"}))
+    assert principal(f"Bearer {token(azp='wijkwijzer-app')}", clients).sub == "anna"
+    assert "a client this API does not accept (azp)" in refusal(clients, token(azp="some-other-client"))
+    assert "a client this API does not accept (azp)" in refusal(clients, token(azp=["wijkwijzer-web"]))
+    assert "has no authorised party (azp)" in refusal(clients, token())
+    assert principal(f"Bearer {token(azp='some-other-client')}", Verifier(secret=SECRET)).sub == "anna"
+
+
+@pytest.mark.parametrize("bearer, words", [
+    (token(secret="x" * 40), "signature does not match"),
+    ("not.a.token", "not a well-formed JWT"),
+    ("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIiwiZXhwIjo5OTk5OTk5OTk5fQ.", "algorithm this API does not accept"),
+    (token(exp="tomorrow"), "not a number"),
+    (token(sub=12), "subject (sub) is not a text"),
+])
+def test_an_untrusted_token_is_explained_in_plain_words(bearer, words):
+    assert words in refusal(Verifier(secret=SECRET), bearer)
+
+
+@pytest.mark.parametrize("claims, claim", [
+    ({"sub": "x" * 201}, "'sub' must be a text of 1 to 200 characters"),
+    ({"roles": "member"}, "'roles' must be a list of role names"),
+    ({"roles": ["member", 7]}, "'roles' must be a list of role names"),
+    ({"name": {"first": "Anna"}}, "'name' must be a text"),
+])
+def test_claims_the_gateway_cannot_use_are_named_without_library_text(claims, claim):
+    detail = refusal(Verifier(secret=SECRET), token(**claims))
+    assert detail.startswith("the token's claims are not acceptable") and claim in detail
+
+
+def authenticator(**config):
+    provider = Authenticator()
+    provider.container = SimpleNamespace(config=config)
+    provider.setup()
+    return provider.verifier
+
+
+@pytest.mark.parametrize("config, missing", [
+    ({}, "JWT_ISSUER and JWT_AUDIENCE"),
+    ({"JWT_ISSUER": ISSUER, "JWT_AUDIENCE": ""}, "JWT_AUDIENCE"),
+    ({"JWT_AUDIENCE": AUDIENCE}, "JWT_ISSUER"),
+])
+def test_with_an_identity_provider_the_issuer_and_audience_are_required(config, missing):
+    with pytest.raises(RuntimeError, match=f"set {missing} too"):
+        authenticator(JWT_JWKS_URL="https://login.wijkwijzer.example/certs", **config)
+
+
+def test_local_runs_with_a_secret_need_no_issuer_or_audience_but_check_them_when_set():
+    assert authenticator(JWT_SECRET=SECRET).audience is None
+    verifier = authenticator(JWT_SECRET=SECRET, JWT_ISSUER=ISSUER, JWT_AUDIENCE=AUDIENCE,
+                             JWT_AUTHORISED_PARTIES="wijkwijzer-web, wijkwijzer-app,")
+    assert (verifier.issuer, verifier.audience) == (ISSUER, AUDIENCE)
+    assert verifier.parties == {"wijkwijzer-web", "wijkwijzer-app"}
+    assert authenticator(JWT_JWKS_URL="https://login.wijkwijzer.example/certs", JWT_ISSUER=ISSUER,
+                         JWT_AUDIENCE=AUDIENCE).jwks is not None
+
+
+def test_keys_out_of_reach_are_a_503_not_the_callers_fault():
+    unreachable = Verifier(jwks=jwt.PyJWKClient("http://127.0.0.1:9/certs", timeout=1), issuer=ISSUER,
+                           audience=AUDIENCE)
+    bearer = jwt.encode({"sub": "anna", "exp": int(time.time()) + 60}, "s" * 40, headers={"kid": "k1"})
+    with pytest.raises(Problem) as refused:
+        principal(f"Bearer {bearer}", unreachable)
+    assert refused.value.status == 503 and refused.value.headers["Retry-After"]
+    assert refused.value.detail == "the identity provider is unavailable; try again shortly"

@@ -24,6 +24,9 @@ up() {
     log "installing Debian's nginx"
     apt-get update -qq && apt-get install -y -qq nginx >/dev/null
   fi
+  # a new gateway may answer with other headers for the same body: a revalidation (304) would keep
+  # the old ones, so what the front door kept before goes
+  rm -rf "$DIR/cache"
   mkdir -p "$DIR/cache" "$DIR/tmp"
   sed -e "s|\${WIJKWIJZER_LISTEN}|$LISTEN|g" -e "s|\${WIJKWIJZER_GATEWAY}|$UPSTREAM|g" \
       -e "s|\${WIJKWIJZER_NGINX_CACHE}|$DIR/cache|g" "$SCRIPT_DIR/nginx/wijkwijzer.conf.template" > "$DIR/wijkwijzer.conf"

@@ -45,7 +45,8 @@ _ERRORS = {
 
 # what the gateway answers itself, or passes on from the shared taxonomy
 OWN_ANSWERS = (models.Health, models.Readiness, taxonomy.Taxonomy)
-OPENAPI_DOCUMENT = {"type": "object", "description": "an OpenAPI 3.1 document", "required": ["openapi", "info", "paths"]}
+OPENAPI_DOCUMENT = {"type": "object", "description": "an OpenAPI 3.1 document",
+                    "required": ["openapi", "info", "paths"]}
 
 
 def _add(schemas: dict[str, Any], name: str, schema: dict[str, Any]) -> None:

@@ -147,7 +147,8 @@ class ReviewQueuePage(Page[PublicationListed]):
 class HistoryEntry(Answer):
     at: Rfc3339
     by: str = Field(description="the account (sub) that acted, or `system`")
-    action: str = Field(description="what happened: created, submitted, published, edited, revision_proposed, ...")
+    action: str = Field(description="what happened: created, submitted, published, edited, "
+                                    "revision_proposed, ...")
     note: str | None
 
 

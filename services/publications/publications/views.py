@@ -63,5 +63,6 @@ def history_view(doc: dict) -> dict:
 
 def flag_received(flag: dict, open_flags: int, hidden: bool) -> dict:
     """A reader's new flag as stored, with the publication's open flags and whether they hide it."""
-    return shown(FlagReceived, {"id": flag["_id"], "publication_id": flag["publication_id"], "reason": flag["reason"],
-                                "status": flag["status"], "open_flags": open_flags, "hidden": hidden})
+    return shown(FlagReceived, {"id": flag["_id"], "publication_id": flag["publication_id"],
+                                "reason": flag["reason"], "status": flag["status"], "open_flags": open_flags,
+                                "hidden": hidden})

@@ -5,6 +5,7 @@ import contextlib
 import json
 import os
 import pathlib
+import re
 import socket
 import subprocess
 import time
@@ -220,3 +221,27 @@ class FrontDoor:
         done = subprocess.run(["bash", str(self.SCRIPT), command], env=self.env, capture_output=True, text=True,
                               timeout=300, check=False)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+class Documented:
+    """The API's OpenAPI document as the gateway serves it, to hold responses to: each one's
+    status is documented for its operation, and its body fits the schema documented for that
+    status and content type."""
+
+    def __init__(self, base_url: str):
+        self.document = requests.get(f"{base_url}/api/v1/openapi.json", timeout=10).json()
+        self.paths = [(re.compile("^" + re.sub(r"\{[^}/]+\}", "[^/]+", path) + "$"), operations)
+                      for path, operations in self.document["paths"].items()]
+
+    def check(self, response: requests.Response) -> None:
+        from jsonschema import Draft202012Validator
+
+        method, path = response.request.method, urllib.parse.urlsplit(response.request.url).path
+        operation = next(ops for pattern, ops in self.paths if pattern.match(path))[method.lower()]
+        documented = operation["responses"].get(str(response.status_code))
+        assert documented, f"{method} {path}: {response.status_code} is not documented"
+        content_type = response.headers["Content-Type"].split(";")[0]
+        assert content_type in documented["content"], f"{method} {path}: {content_type} is not documented"
+        schema = {**documented["content"][content_type]["schema"], "components": self.document["components"]}
+        body = response.json() if content_type.endswith("json") else response.text
+        Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(body)

@@ -1,4 +1,5 @@
-"""Request bodies and query strings of the HTTP API: pydantic models that validate them.
+"""Request bodies and query strings of the HTTP API: pydantic models that validate them; and
+the gateway's own answers (the services' answers are their own models: see responses/).
 
 The OpenAPI document is generated from these models, so it lists exactly what is accepted.
 """
@@ -9,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from wijkwijzer import taxonomy
+from wijkwijzer.responses import Answer
 
 
 def one_of(vocabulary: str) -> object:
@@ -140,3 +142,16 @@ def query_parameters(model: type[BaseModel]) -> dict[str, dict]:
         prop.setdefault("description", name)
         parameters[name] = prop
     return parameters
+
+
+# -- the gateway's own answers ------------------------------------------------------------------
+
+class Health(Answer):
+    status: Literal["ok"]
+
+
+class Readiness(Answer):
+    """Ready when the broker and every service answer (503 with the same report otherwise)."""
+
+    status: Literal["ready", "not ready"]
+    services: dict[str, str] = Field(description="each service: `ok`, or what is wrong with it")

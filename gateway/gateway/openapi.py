@@ -1,12 +1,23 @@
-"""The OpenAPI 3.1 document of the API, generated from the route table and request models,
-and a page that renders it without anything from the internet."""
+"""The OpenAPI 3.1 document of the API, generated from the route table, the request models and
+the answers' models, and a page that renders it without anything from the internet.
+
+The services' answers are described by their own models (the contract belongs to the
+producer); the gateway imports no service, so their JSON Schemas are generated into
+responses/*.json (`python -m wijkwijzer.responses`, docs/development.md) and read from there.
+"""
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from pydantic import BaseModel
+from wijkwijzer import taxonomy
+from wijkwijzer.responses import REF_TEMPLATE
+
+from . import models
 from .models import query_parameters
 from .routes import ROUTES, Route
 
@@ -33,6 +44,52 @@ _ERRORS = {
 }
 
 
+# what the gateway answers itself, or passes on from the shared taxonomy
+OWN_ANSWERS = (models.Health, models.Readiness, taxonomy.Taxonomy)
+OPENAPI_DOCUMENT = {"type": "object", "description": "an OpenAPI 3.1 document",
+                    "required": ["openapi", "info", "paths"]}
+
+
+def _add(schemas: dict[str, Any], name: str, schema: dict[str, Any]) -> None:
+    """One schema under components/schemas; two different ones by the same name are a mistake."""
+    if schemas.setdefault(name, schema) != schema:
+        raise ValueError(f"two different schemas are called {name!r}")
+
+
+def _add_model(schemas: dict[str, Any], model: type[BaseModel], mode: str = "validation") -> None:
+    schema = model.model_json_schema(ref_template=REF_TEMPLATE, mode=mode)
+    for name, nested in schema.pop("$defs", {}).items():
+        _add(schemas, name, nested)
+    _add(schemas, model.__name__, schema)
+
+
+def answer_schemas() -> dict[str, Any]:
+    """The schemas of every answer: the services' (from responses/) and the gateway's own."""
+    schemas: dict[str, Any] = {}
+    for file in sorted(resources.files(__package__).joinpath("responses").iterdir(), key=lambda f: f.name):
+        if file.name.endswith(".json"):
+            for name, schema in json.loads(file.read_text("utf-8")).items():
+                _add(schemas, name, schema)
+    for model in OWN_ANSWERS:
+        _add_model(schemas, model, "serialization")
+    return schemas
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _success(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
+    if route.content_type != "application/json":   # the docs page, its script and stylesheet
+        return {"type": "string"}
+    if route.response is None:
+        return OPENAPI_DOCUMENT
+    if route.response not in schemas:
+        raise KeyError(f"no schema {route.response!r} for {route.method} {route.path}: "
+                       "regenerate responses/ (docs/development.md)")
+    return _ref(route.response)
+
+
 def _operation(name: str, route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
     path_params = _PARAM.findall(route.path)
     parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in path_params]
@@ -45,22 +102,21 @@ def _operation(name: str, route: Route, schemas: dict[str, Any]) -> dict[str, An
     operation: dict[str, Any] = {
         "operationId": name, "summary": route.summary, "tags": [route.tag], "parameters": parameters,
         "responses": {str(route.status): {"description": "OK", "content": {
-            route.content_type: {"schema": {"type": "object"} if route.content_type == "application/json"
-                                 else {"type": "string"}}}}},
+            route.content_type: {"schema": _success(route, schemas)}}}},
     }
     if route.roles:
         operation["security"] = [{"bearer": []}]
         operation["description"] = f"Roles: {', '.join(sorted(route.roles))} (an admin may call it too)."
     if route.body is not None:
-        schema = route.body.model_json_schema(ref_template="#/components/schemas/{model}")
-        schemas.update(schema.pop("$defs", {}))
-        schemas[route.body.__name__] = schema
+        _add_model(schemas, route.body)
         operation["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{route.body.__name__}"}}}}
+            "schema": _ref(route.body.__name__)}}}
     # any route can meet any of them: a bad token is a 401 even where anyone may call
     for status in sorted(_ERRORS):
         operation["responses"][status] = {"description": _ERRORS[status], "content": {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            "application/problem+json": {"schema": _ref("Problem")}}}
+    if name == "readyz":   # not ready: the same report, naming what is not
+        operation["responses"]["503"]["content"]["application/json"] = {"schema": _ref(route.response)}
     return operation
 
 
@@ -77,7 +133,7 @@ def _links(created: Route) -> dict[str, Any]:
 
 @cache
 def document() -> dict[str, Any]:
-    schemas: dict[str, Any] = {"Problem": PROBLEM}
+    schemas: dict[str, Any] = {"Problem": PROBLEM, **answer_schemas()}
     paths: dict[str, Any] = {}
     for name, route in ROUTES.items():
         path = _PARAM.sub(r"{\1}", route.path)

@@ -12,6 +12,7 @@ from wijkwijzer.config import RPC_TIMEOUT
 from wijkwijzer.config import get as config_value
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.responses import shown
 
 from . import auth, limits, models, openapi
 from .http import json_body, json_response, query, route
@@ -48,7 +49,7 @@ class GatewayService:
 
     @route("healthz")
     def healthz(self, request):
-        return {"status": "ok"}
+        return shown(models.Health, {"status": "ok"})
 
     @route("readyz")
     def readyz(self, request):
@@ -68,7 +69,8 @@ class GatewayService:
         pool = eventlet.GreenPool(len(SERVICES))
         services = dict(pool.imap(ping, SERVICES))
         ready = all(state == "ok" for state in services.values())
-        return (200 if ready else 503), {"status": "ready" if ready else "not ready", "services": services}
+        return (200 if ready else 503), shown(models.Readiness,
+                                              {"status": "ready" if ready else "not ready", "services": services})
 
     # -- documentation --------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from gateway.routes import ROLES, ROUTES
 from gateway.tokens import mint
 
 from tests.platform import JWT_SECRET
+from tests.support import Documented
 
 pytestmark = pytest.mark.e2e
 
@@ -49,9 +50,14 @@ def test_every_route_is_in_the_matrix():
     assert set(EXPECTED) == set(ROUTES)
 
 
+@pytest.fixture(scope="module")
+def documented(platform):
+    return Documented(platform.base_url)
+
+
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_route_by_caller(platform, name, caller):
+def test_route_by_caller(platform, documented, name, caller):
     path, body, anonymous, signed_in = EXPECTED[name]
     headers = {}
     if caller != "anonymous":
@@ -65,6 +71,7 @@ def test_route_by_caller(platform, name, caller):
     else:
         expected = signed_in
     assert response.status_code == expected, response.text
+    documented.check(response)   # the answer, or the problem, as the OpenAPI document describes it
 
 
 def test_the_openapi_document_is_valid_and_the_docs_page_works_offline(platform):

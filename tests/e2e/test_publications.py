@@ -8,7 +8,7 @@ from gateway.tokens import mint
 from nameko.standalone.events import event_dispatcher
 
 from tests.platform import JWT_SECRET
-from tests.support import EventTap, eventually
+from tests.support import Documented, EventTap, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -21,12 +21,16 @@ ANNA, BRAM, EVA = bearer("anna", "member"), bearer("bram", "member"), bearer("ev
 
 
 class Api:
+    """Calls the API and holds every answer to the OpenAPI document, errors included."""
+
     def __init__(self, base_url):
         self.base = f"{base_url}/api/v1"
+        self.documented = Documented(base_url)
 
     def __call__(self, method, path, who=None, expect=200, **kwargs):
         response = requests.request(method, self.base + path, headers=who or {}, timeout=15, **kwargs)
         assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text}"
+        self.documented.check(response)
         return response.json()
 
 

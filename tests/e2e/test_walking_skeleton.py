@@ -1,6 +1,7 @@
 """The walking skeleton, driven over HTTP exactly as a web client would."""
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pymongo
 import pytest
@@ -9,7 +10,7 @@ from gateway.tokens import mint
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.platform import JWT_SECRET
-from tests.support import eventually
+from tests.support import Documented, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -26,6 +27,7 @@ def test_health_and_readiness_name_every_service(platform):
     ready = requests.get(f"{platform.base_url}/readyz", timeout=5)
     assert ready.status_code == 200
     assert ready.json()["services"] == {s: "ok" for s in ("publications", "events", "helpdesk", "notifications")}
+    Documented(platform.base_url).check(ready)
 
 
 def test_a_submitted_draft_reaches_notifications_with_its_request_id(platform):
@@ -67,11 +69,25 @@ def test_a_retried_create_with_the_same_idempotency_key_makes_one_draft(platform
     assert db.publications.count_documents({"author.sub": "bram"}) == 1
 
 
-def test_taxonomy_and_activities_are_served(platform):
-    taxonomy = requests.get(f"{platform.base_url}/api/v1/taxonomy", timeout=5).json()
-    assert {"topics", "focus_areas", "organisations", "audiences"} <= taxonomy.keys()
-    activities = requests.get(f"{platform.base_url}/api/v1/activities", timeout=5)
-    assert activities.status_code == 200 and isinstance(activities.json()["items"], list)
+def test_taxonomy_and_activities_are_served_as_documented(platform):
+    documented = Documented(platform.base_url)
+    taxonomy = requests.get(f"{platform.base_url}/api/v1/taxonomy", timeout=5)
+    assert {"topics", "focus_areas", "organisations", "audiences"} <= taxonomy.json().keys()
+    documented.check(taxonomy)
+    with ClusterRpcProxy({"AMQP_URI": platform.infra["AMQP_URI"]}, timeout=10) as rpc:
+        for days, where in ((30, {"location": {"name": "Buurthuis De Pijp", "address": "Dorpsstraat 1",
+                                               "municipality": "Utrecht"}}),
+                            (31, {"online_url": "https://meet.example.org/wijk", "capacity": 20})):
+            starts = datetime.now(UTC) + timedelta(days=days)
+            rpc.events.schedule({"title": "Leren van elkaar", "description": "Ervaringen uit de wijk",
+                                 "kind": "leerbijeenkomst", "starts_at": starts.isoformat(),
+                                 "ends_at": (starts + timedelta(hours=2)).isoformat(), "topics": ["ontmoeting"],
+                                 **where}, {"sub": "olga", "name": "Olga"})
+    first = requests.get(f"{platform.base_url}/api/v1/activities?limit=1", timeout=5)
+    assert first.status_code == 200 and len(first.json()["items"]) == 1 and first.json()["next_cursor"]
+    documented.check(first)
+    documented.check(requests.get(f"{platform.base_url}/api/v1/activities",
+                                  params={"cursor": first.json()["next_cursor"]}, timeout=5))
 
 
 def test_cors_is_allowed_for_the_configured_origins_only(platform):

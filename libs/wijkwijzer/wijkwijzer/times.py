@@ -7,8 +7,10 @@ turns every datetime into an RFC 3339 string in Europe/Amsterdam (+01:00 or
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, WithJsonSchema
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -27,3 +29,14 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list):
         return [jsonable(v) for v in value]
     return value
+
+
+def _shown(value: str) -> str:
+    if datetime.fromisoformat(value).tzinfo is None:
+        raise ValueError("an RFC 3339 time with an offset")
+    return value
+
+
+# A time in an answer, as `jsonable` made it: a string (not re-parsed and re-formatted on the way
+# out), checked to carry an offset, and described as what it is.
+Rfc3339 = Annotated[str, AfterValidator(_shown), WithJsonSchema({"type": "string", "format": "date-time"})]

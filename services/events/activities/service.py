@@ -13,7 +13,7 @@ from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 
 from . import domain, storage
-from .storage import Activities, public_view
+from .storage import Activities, public_view, upcoming_page
 
 
 class EventsService:
@@ -51,4 +51,4 @@ class EventsService:
         found = Activities(self.db).upcoming(datetime.now(UTC), after)
         listing = pages.page(found, pages.limit_of(limit),
                              lambda doc: {"starts_at": doc["starts_at"], "id": doc["_id"]})
-        return {**listing, "items": [public_view(doc) for doc in listing["items"]]}
+        return upcoming_page(listing)

@@ -11,9 +11,11 @@ from pymongo.errors import DuplicateKeyError
 from wijkwijzer import outbox
 from wijkwijzer.cloudevents import CloudEvent
 from wijkwijzer.errors import NotFound
+from wijkwijzer.responses import shown
 from wijkwijzer.times import jsonable
 
 from .domain import SCHEDULED
+from .responses import ActivitiesPage, Activity
 
 COLLECTION = "activities"
 INDEXES = {
@@ -29,11 +31,20 @@ _HIDDEN = {outbox.FIELD: 0, "idempotency_key": 0}
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-
-def public_view(doc: dict) -> dict:
+def _public(doc: dict) -> dict:
     view = {k: jsonable(v) for k, v in doc.items() if k not in _HIDDEN}
     view["id"] = view.pop("_id")
     return view
+
+
+def public_view(doc: dict) -> dict:
+    """An activity as anyone sees it, made through its model (responses.py)."""
+    return shown(Activity, _public(doc))
+
+
+def upcoming_page(listing: dict) -> dict:
+    """A page of `wijkwijzer.pages.page` as anyone sees it."""
+    return shown(ActivitiesPage, {**listing, "items": [_public(doc) for doc in listing["items"]]})
 
 
 class Activities:

@@ -30,7 +30,7 @@ from .domain import EDITOR_ROLES, QUEUE_REASONS
 from .index import SearchIndex, Snapshot
 from .schemas import SearchParams
 from .storage import Publications
-from .views import listed_view
+from .views import listed_view, review_queue_page, search_page
 from .vocabulary import check_taxonomy
 from .workflow import PUBLISHED
 
@@ -91,9 +91,8 @@ def search(index: SearchIndex, params: dict, viewer: dict | None) -> dict:
             raise Invalid("invalid cursor", [{"field": "cursor", "message": "not a cursor this search gave out"}])
         result = pages.page(_ranked(tiers, after), parsed.limit, lambda hit: {"tier": hit[0], "n": hit[1]})
         result["items"] = snapshot.cards(n for _, n in result["items"])
-    result["items"] = [listed_view(card, editor) for card in result["items"]]
-    return {**result, "total": len(hits), "facets": {
-        facet: _counted(hits, snapshot.values(field)) for facet, field in FACETS.items()}}
+    return search_page([listed_view(card, editor) for card in result["items"]], result["next_cursor"], len(hits),
+                       {facet: _counted(hits, snapshot.values(field)) for facet, field in FACETS.items()})
 
 
 def _visible(snapshot: Snapshot, statuses: list[str], editor: bool) -> BitMap:
@@ -162,5 +161,4 @@ def review_queue(publications: Publications, reasons: list[str], organisations: 
             if after is None or (doc["created_at"], doc["_id"]) > (after["at"], after["id"]):
                 yield doc
     result = pages.page(oldest_first(), limit, lambda d: {"at": d["created_at"].isoformat(), "id": d["_id"]})
-    result["items"] = [listed_view(doc, editor=True) for doc in result["items"]]
-    return result
+    return review_queue_page([listed_view(doc, editor=True) for doc in result["items"]], result["next_cursor"])

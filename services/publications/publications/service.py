@@ -31,7 +31,7 @@ from . import domain, drafts, flagging, search, storage
 from .index import SearchIndex
 from .review_dates import ReviewCalendar
 from .storage import Flags, Publications
-from .views import history_view, publication_view
+from .views import flag_received, history_view, publication_view
 from .workflow import PUBLISHED
 
 log = logging.getLogger(__name__)
@@ -162,8 +162,7 @@ class PublicationsService:
         self.outbox.send(storage.FLAGS, new["_id"], events, token)
         doc, open_flags = self._count_flags(doc["_id"])
         log.info("publication %s flagged (%d open)", doc["_id"], open_flags)
-        return {"id": new["_id"], "publication_id": doc["_id"], "reason": new["reason"], "status": new["status"],
-                "open_flags": open_flags, "hidden": flagging.hides(doc, open_flags)}
+        return flag_received(new, open_flags, flagging.hides(doc, open_flags))
 
     def _count_flags(self, publication_id: str) -> tuple[dict, int]:
         """Bring the publication's `open_flags` and `hidden` in line with its open flags. Readers

@@ -8,7 +8,8 @@ from wijkwijzer.errors import Invalid
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2030, 2, 1, 9, 30, 15, 123456, tzinfo=UTC)
-ORGANISER = {"sub": "u-organiser", "name": "Fatima el Amrani", "email": "fatima@example.org"}
+ORGANISER = {"sub": "u-organiser", "name": "Fatima el Amrani", "email": "fatima@example.org",
+             "roles": ["organiser"], "organisation": "ccv"}
 FIELDS = {
     "title": "Leerbijeenkomst buurtpreventie",
     "description": "Bewoners en professionals delen wat werkt.",

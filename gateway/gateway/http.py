@@ -168,6 +168,8 @@ class ApiRoute(HttpRequestHandler):
         if isinstance(result, Response):
             return result
         status, body = result if isinstance(result, tuple) else (200, result)
+        if isinstance(body, str) and self.route.content_type.startswith("text/"):   # iCalendar, from a service
+            return Response(body, status=status, content_type=f"{self.route.content_type}; charset=utf-8")
         return json_response(body, status)
 
 

@@ -48,7 +48,8 @@ def _moment(moment: datetime) -> datetime:
     """On the Dutch clock, unless that clock shows the time twice or never: then in UTC."""
     local = moment.astimezone(AMSTERDAM)
     wall = local.replace(tzinfo=None)
-    if wall.replace(tzinfo=AMSTERDAM, fold=0) != wall.replace(tzinfo=AMSTERDAM, fold=1):
+    # (datetimes of one zone compare by their wall time, fold or not: compare the offsets)
+    if wall.replace(tzinfo=AMSTERDAM, fold=0).utcoffset() != wall.replace(tzinfo=AMSTERDAM, fold=1).utcoffset():
         return moment.astimezone(UTC)
     return local
 
@@ -99,7 +100,7 @@ def calendar(docs: Iterable[dict], base_url: str, name: str) -> str:
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Amsterdam")
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", REFRESH)
+    cal.add("x-published-ttl", "PT1H")   # the same, as Outlook reads it
     cal.add_component(_amsterdam())
     for doc in docs:
         cal.add_component(_event(doc, base_url))

@@ -128,6 +128,8 @@ def test_placements_first_a_free_place_then_the_waitlist_and_reminders_once_sent
     assert [(t.status, t.condition) for t in tries] == [("confirmed", "free"), ("waitlisted", "full"),
                                                         ("waitlisted", "queue")]
     assert [type(e).__name__ for e in tries[0].events] == ["RegistrationConfirmed"]
+    full = {**doc, "confirmed": 2, "places": ["a", "b"]}
+    assert [t.condition for t in registering.placements(full, registration, NOW)] == ["full", "queue", "free"]
     reminded = {**doc, "reminded_for": doc["starts_at"]}
     assert [type(e).__name__ for e in registering.placements(reminded, registration, NOW)[0].events] == [
         "RegistrationConfirmed", "ActivityReminderDue"]

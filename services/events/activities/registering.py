@@ -114,15 +114,19 @@ def reminded(activity: dict) -> bool:
 
 
 def placements(activity: dict, registration: dict, now: datetime) -> list[Placement]:
-    """The writes to try, in order, to place a new registration: a free place when nobody waits;
-    else the end of the waitlist (because the activity is full, or others wait already)."""
+    """The writes to try to place a new registration: a free place when nobody waits; else the end
+    of the waitlist (because the activity is full, or others wait already). The first is the one
+    the activity as read says will hold; the others are for when it changed meanwhile."""
     now = utc_ms(now)
     confirmed = [RegistrationConfirmed(**_person(activity, registration), confirmed_at=now)]
     if reminded(activity):   # the reminders went out already: this registrant's goes now
         confirmed.append(reminder(activity, registration))
     waitlisted = [RegistrationWaitlisted(**_person(activity, registration), waitlisted_at=now)]
-    return [Placement(CONFIRMED, FREE, confirmed), Placement(WAITLISTED, FULL, waitlisted),
-            Placement(WAITLISTED, QUEUE, waitlisted)]
+    free = Placement(CONFIRMED, FREE, confirmed)
+    wait = [Placement(WAITLISTED, FULL, waitlisted), Placement(WAITLISTED, QUEUE, waitlisted)]
+    if domain.places_left(activity) == 0:   # full as read: a free place is the unlikely case
+        return [*wait, free]
+    return [free, *wait]
 
 
 def next_to_promote(activity: dict, now: datetime) -> str | None:

@@ -295,3 +295,17 @@ def test_ids_that_are_not_ours_are_not_found(rpc):
     for unknown in (uuid.uuid4().hex, "../../etc", {"$ne": None}, None):
         with pytest.raises(NotFound):
             rpc.registration(event["id"], unknown, "token")
+
+
+def test_an_activity_stored_before_registrations_existed_takes_registrations(rpc, db):
+    event = activity(rpc, capacity=1)
+    legacy = db.activities.find_one({"_id": event["id"]})
+    for field in ("places", "waitlist", "confirmed", "waiting", "arrivals", "roster", "sequence",
+                  "registration_deadline", "reminded_for"):
+        legacy.pop(field)
+    legacy["_id"] = uuid.uuid4().hex
+    legacy["idempotency_key"] = legacy["_id"]
+    db.activities.insert_one(legacy)
+    assert rpc.get(legacy["_id"])["sequence"] == 0
+    assert rpc.register(legacy["_id"], person(50))["status"] == "confirmed"
+    assert rpc.register(legacy["_id"], person(51))["status"] == "waitlisted"

@@ -5,10 +5,20 @@ The OpenAPI document is generated from these models, so it lists exactly what is
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
 from wijkwijzer import taxonomy
 from wijkwijzer.responses import Answer
 from wijkwijzer.times import AMSTERDAM
@@ -104,6 +114,20 @@ class Location(Strict):
     municipality: Text(1, 100)
 
 
+def _iso_text(value: Any) -> Any:
+    # pydantic would read "0.5" or 1700000000 as a Unix time: a time here is ISO 8601 text
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("datetime_type", "an ISO 8601 date or date and time, e.g. 2031-03-10T14:00:00+01:00")
+    return value
+
+
+def _this_century(value: date) -> date:
+    if not 2000 <= value.year <= 2099:
+        raise PydanticCustomError("datetime_range", "a time in the years 2000 to 2099")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_this_century)]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254)]
 Capacity = Annotated[int, Field(ge=1, le=100_000, description="places; null: unlimited")]
 
@@ -112,15 +136,15 @@ class ActivityDraft(Strict):
     title: Text(3, 200)
     description: Text(1, 20_000)
     kind: one_of("activity_kinds")
-    starts_at: AwareDatetime = Field(description="with an offset; shown on the Dutch clock")
-    ends_at: AwareDatetime
+    starts_at: Moment = Field(description="with an offset; shown on the Dutch clock")
+    ends_at: Moment
     topics: list[one_of("topics")] = Field(default_factory=list, max_length=20)
     focus_areas: list[one_of("focus_areas")] = Field(default_factory=list, max_length=30)
     audiences: list[one_of("audiences")] = Field(default_factory=list, max_length=10)
     organisation: one_of("organisations") | None = Field(
         default=None, description="default: the organisation your token names (organisers may give only that one)")
     capacity: Capacity | None = None
-    registration_deadline: AwareDatetime | None = Field(default=None, description="default: the start")
+    registration_deadline: Moment | None = Field(default=None, description="default: the start")
     online_url: Url | None = None
     location: Location | None = Field(default=None, description="a location, an online_url, or both")
 
@@ -133,13 +157,13 @@ class ActivityChanges(Strict):
     title: Text(3, 200) = None
     description: Text(1, 20_000) = None
     kind: one_of("activity_kinds") = None
-    starts_at: AwareDatetime = None
-    ends_at: AwareDatetime = None
+    starts_at: Moment = None
+    ends_at: Moment = None
     topics: list[one_of("topics")] = Field(default=None, max_length=20)
     focus_areas: list[one_of("focus_areas")] = Field(default=None, max_length=30)
     audiences: list[one_of("audiences")] = Field(default=None, max_length=10)
     capacity: Capacity | None = None
-    registration_deadline: AwareDatetime | None = None
+    registration_deadline: Moment | None = None
     online_url: Url | None = None
     location: Location | None = None
     version: int = Field(default=None, ge=1, lt=2**31,
@@ -193,7 +217,7 @@ class Page(Strict):
     cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")
 
 
-Day = Annotated[date, Field(description="a day (YYYY-MM-DD, on the Dutch clock)")]
+When = Annotated[AwareDatetime | date, BeforeValidator(_iso_text), AfterValidator(_this_century)]
 
 
 def _start_of(moment: AwareDatetime | date | None, next_day: bool = False) -> str | None:
@@ -214,10 +238,10 @@ class ActivityFilters(Strict):
 class ActivityQuery(ActivityFilters):
     kind: list[one_of("activity_kinds")] = Field(default_factory=list, max_length=10)
     audience: list[one_of("audiences")] = Field(default_factory=list, max_length=10)
-    starts_from: AwareDatetime | Day | None = Field(
+    starts_from: When | None = Field(
         default=None, alias="from", description="activities that start then or later (a day: from its start); "
                                                 "default: now")
-    starts_to: AwareDatetime | Day | None = Field(
+    starts_to: When | None = Field(
         default=None, alias="to", description="activities that start before then (a day: up to its end)")
     limit: Limit = 20
     cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")

@@ -205,4 +205,9 @@ def test_the_list_filters_and_a_date_range(api):
     assert none["items"] == []
     bad = api("GET", "/activities", params={"from": "2031-05-02", "to": "2031-05-01"}, expect=422)
     assert bad["errors"][0]["field"] == "to"
-    api("GET", "/activities", params={"from": "morgen"}, expect=422)
+    for nonsense in ("morgen", "0.5", "1700000000", "0002-02-25"):   # not a Unix time, nor the year 2
+        api("GET", "/activities", params={"from": nonsense}, expect=422)
+    # /activities/{id}.ics is a route of its own: a PATCH there is not a PATCH of an activity
+    refused = requests.patch(f"{api.base}/activities/{activity['id']}.ics", headers=NOOR, json={"title": "Anders"},
+                             timeout=10)
+    assert refused.status_code == 405 and sorted(refused.headers["Allow"].split(", ")) == ["GET", "HEAD"]

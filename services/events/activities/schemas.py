@@ -57,8 +57,15 @@ def _no_number(value: Any) -> Any:
     return value
 
 
+def _this_century(moment: datetime) -> datetime:
+    # before 1900 the Dutch clock had offsets like +00:19:32 that RFC 3339 cannot write
+    if not 2000 <= moment.year <= 2099:
+        raise PydanticCustomError("datetime_range", "a time in the years 2000 to 2099")
+    return moment
+
+
 # naive times are refused too: 14:00 in which timezone?
-Moment = Annotated[AwareDatetime, BeforeValidator(_no_number), AfterValidator(utc_ms)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_no_number), AfterValidator(utc_ms), AfterValidator(_this_century)]
 Capacity = Annotated[int, Field(strict=True, ge=1, le=100_000)]
 
 

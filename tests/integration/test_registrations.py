@@ -309,3 +309,18 @@ def test_an_activity_stored_before_registrations_existed_takes_registrations(rpc
     assert rpc.get(legacy["_id"])["sequence"] == 0
     assert rpc.register(legacy["_id"], person(50))["status"] == "confirmed"
     assert rpc.register(legacy["_id"], person(51))["status"] == "waitlisted"
+
+
+def test_a_registration_whose_activity_closed_before_its_place_is_cancelled(rpc, db):
+    """The activity is cancelled between a registration's check and its place: the registration
+    gets no place and is cancelled, so its address is free and nothing waits for it."""
+    from activities.places import Places
+
+    event = activity(rpc, capacity=3)
+    doc, _ = registering.new_registration(Activities(db).find(event["id"]), person(60), None, datetime.now(UTC))
+    Registrations(db).insert(doc, [])
+    rpc.cancel(event["id"], "De zaal is dicht", ORGANISER)
+    with pytest.raises(Conflict, match="geannuleerd"):
+        Places(db, outbox=None, wrap=None).place(doc, datetime.now(UTC))   # fails before any write
+    assert Registrations(db).get(doc["_id"])["status"] == "cancelled"
+    assert Activities(db).find(event["id"])["places"] == []

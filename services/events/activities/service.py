@@ -166,8 +166,10 @@ class EventsService:
         mark = self.outbox.expect(storage.REGISTRATIONS, registration["_id"])
         try:
             registrations.insert(registration, requested)
-            placed, registration = self._places().place(registration, now)
-            registrations.placed(registration["_id"], requested)   # done: the relay need not send it
+            try:
+                placed, registration = self._places().place(registration, now)
+            finally:   # placed, or closed meanwhile (then cancelled): the relay need not send it
+                registrations.placed(registration["_id"], requested)
         finally:
             # clears the mark once the outbox is empty; else the relay sends what is left
             self.outbox.send(storage.REGISTRATIONS, registration["_id"], [], mark)
@@ -228,8 +230,8 @@ class EventsService:
         registering.check_attendance(registration, activity)
         if registration["status"] != registering.ATTENDED:
             now = datetime.now(UTC)
-            mirror = {**registration, "status": registering.CONFIRMED}   # a mirror a step behind is confirmed
-            if not registrations.settle(mirror, registering.ATTENDED, now):
+            registration = self._places().mirror(registration, activity, now)   # confirmed, if a step behind
+            if not registrations.settle(registration, registering.ATTENDED, now):
                 raise Conflict("De inschrijving veranderde net; probeer het nog eens.")
             registration = registrations.get(registration_id)
         return registration_view(registration, activity)

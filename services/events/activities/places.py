@@ -131,8 +131,8 @@ class Places:
     def promote(self, activity_id: str, now: datetime) -> dict | None:
         """Give free places to the waitlist, first come first served; each registration once.
         Returns the activity as the last promotion left it (None: nobody was promoted)."""
-        last = None
-        for _ in range(ATTEMPTS * 5):
+        last, missed = None, 0
+        while missed < ATTEMPTS:   # each round promotes one, unless another worker changed the places
             activity = self.activities.find(activity_id)
             first = registering.next_to_promote(activity, now)
             if first is None:
@@ -143,10 +143,12 @@ class Places:
                 return last
             promoted = self.write(activity_id, registering.promoted(activity, registration, now),
                                   self.activities.promote, activity, first)
-            if promoted:
-                last = promoted
-                self.mirror(registration, promoted, now)
-                log.info("activity %s: registration %s promoted from the waitlist", activity_id, first)
+            if promoted is None:
+                missed += 1
+                continue
+            last = promoted
+            self.mirror(registration, promoted, now)
+            log.info("activity %s: registration %s promoted from the waitlist", activity_id, first)
         return last
 
     # -- organisers -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import eventlet
 from nameko.dependency_providers import Config
@@ -209,7 +210,9 @@ class GatewayService:
     def register(self, request, activity_id):
         fields = json_body(request, models.RegistrationRequest, optional=True).model_dump(exclude_none=True)
         member = request.caller and request.caller.model_dump()
-        created = call(self.events.register, activity_id, fields, member, timeout=self._timeout())
+        # a random id of this request: the service tells the call delivered again (its first process
+        # died) from a second registration by it; a client cannot choose it for someone else's
+        created = call(self.events.register, activity_id, fields, member, uuid.uuid4().hex, timeout=self._timeout())
         return json_response(created, 201,
                              {"Location": f"{API}/activities/{activity_id}/registrations/{created['id']}"})
 

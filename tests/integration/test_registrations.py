@@ -324,3 +324,26 @@ def test_a_registration_whose_activity_closed_before_its_place_is_cancelled(rpc,
         Places(db, outbox=None, wrap=None).place(doc, datetime.now(UTC))   # fails before any write
     assert Registrations(db).get(doc["_id"])["status"] == "cancelled"
     assert Activities(db).find(event["id"])["places"] == []
+
+
+def test_the_same_call_delivered_again_finishes_its_registration_with_a_new_token(rpc, db):
+    """The broker delivers a call again when the process that took it died: the second delivery
+    finds the registration the first stored (pending, or placed) and answers it, with a token that
+    replaces the one whose answer never left. Another call for the address is still a 409."""
+    event = activity(rpc, capacity=5)
+    first = rpc.register(event["id"], person(70), None, "attempt-1")
+    again = rpc.register(event["id"], person(70), None, "attempt-1")
+    assert again["id"] == first["id"] and again["status"] == "confirmed" and again["token"] != first["token"]
+    assert rpc.registration(event["id"], first["id"], again["token"])["status"] == "confirmed"
+    with pytest.raises(Forbidden):
+        rpc.registration(event["id"], first["id"], first["token"])
+    with pytest.raises(Conflict, match="al ingeschreven"):
+        rpc.register(event["id"], person(70), None, "attempt-2")
+
+    # the first delivery died right after storing it: the second places it
+    doc, _ = registering.new_registration(Activities(db).find(event["id"]), person(71), None, datetime.now(UTC),
+                                          "attempt-3")
+    Registrations(db).insert(doc, [])
+    placed = rpc.register(event["id"], person(71), None, "attempt-3")
+    assert (placed["id"], placed["status"]) == (doc["_id"], "confirmed")
+    assert Activities(db).find(event["id"])["confirmed"] == 2

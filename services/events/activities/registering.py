@@ -45,9 +45,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def new_registration(activity: dict, fields: Any, member: dict | None, now: datetime) -> tuple[dict, str | None]:
+def new_registration(activity: dict, fields: Any, member: dict | None, now: datetime,
+                     attempt: str | None = None) -> tuple[dict, str | None]:
     """A registration document, not placed yet, and the registrant's secret token (None for a
-    member, who manages it signed in). Conflict when registration is closed."""
+    member, who manages it signed in). Conflict when registration is closed. `attempt`: the
+    caller's random id of this request (the gateway's), by which a repeat of the same call is
+    told from a second registration."""
     domain.check_open(activity, now)
     given = fields if isinstance(fields, dict) else {}
     if member:   # name and address from the token; the body may fill in what the token lacks
@@ -73,6 +76,7 @@ def new_registration(activity: dict, fields: Any, member: dict | None, now: date
         "holder": f"{activity['_id']}/{email}",
         "registered_at": utc_ms(now),
         "arrival": None,
+        "attempt": attempt if isinstance(attempt, str) and 0 < len(attempt) <= 100 else None,
     }, token
 
 

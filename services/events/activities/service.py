@@ -155,17 +155,22 @@ class EventsService:
     # -- registrations ----------------------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED)
-    def register(self, activity_id: str, fields: dict | None, member: dict | None = None) -> dict:
+    def register(self, activity_id: str, fields: dict | None, member: dict | None = None,
+                 attempt: str | None = None) -> dict:
         """Register a member (name and e-mail from their token) or an anonymous visitor (name and
-        e-mail given; they get a secret token, shown once): a place, or the waitlist when full."""
+        e-mail given; they get a secret token, shown once): a place, or the waitlist when full.
+        `attempt`: a random id of the HTTP request (the gateway's), so that this call delivered
+        again (its first process died) finishes the registration it began, with a new token."""
         registrations, now = Registrations(self.db), datetime.now(UTC)
         activity = Activities(self.db).find(activity_id)
-        registration, token = registering.new_registration(activity, fields, member, now)
+        registration, token = registering.new_registration(activity, fields, member, now, attempt)
         requested = self._wrap([RegistrationRequested(registration_id=registration["_id"],
                                                       activity_id=activity["_id"])])
         mark = self.outbox.expect(storage.REGISTRATIONS, registration["_id"])
         try:
-            registrations.insert(registration, requested)
+            stored = registrations.insert(registration, requested)
+            if stored["_id"] != registration["_id"]:
+                return self._register_again(stored, token, now)
             try:
                 placed, registration = self._places().place(registration, now)
             finally:   # placed, or closed meanwhile (then cancelled): the relay need not send it
@@ -175,6 +180,24 @@ class EventsService:
             self.outbox.send(storage.REGISTRATIONS, registration["_id"], [], mark)
         log.info("activity %s: registration %s %s", activity_id, registration["_id"], registration["status"])
         return registration_view(registration, placed, token)
+
+    def _register_again(self, registration: dict, token: str | None, now: datetime) -> dict:
+        """The same call again: its first answer never left, so its token (if any) is replaced by
+        the new one, and the registration is placed if it was not yet."""
+        if token is not None:
+            Registrations(self.db).new_token(registration, registering.token_hash(token))
+        places = self._places()
+        if registration["status"] == registering.PENDING:
+            try:
+                activity, registration = places.place(registration, now, at=registration["registered_at"])
+            except Conflict:
+                raise Conflict("De inschrijving is niet gelukt: de inschrijving sloot intussen.") from None
+        else:
+            activity = places.activities.find(registration["activity_id"])
+            registration = places.mirror(registration, activity, now)
+        log.info("activity %s: registration %s %s (the call again)", activity["_id"], registration["_id"],
+                 registration["status"])
+        return registration_view(registration, activity, token)
 
     def _own(self, activity_id: str, registration_id: str, token: str | None,
              member: dict | None) -> tuple[dict, dict]:

@@ -177,11 +177,22 @@ class Registrations:
     def __init__(self, db: Database):
         self.collection = db[REGISTRATIONS]
 
-    def insert(self, doc: dict, events: list[CloudEvent]) -> None:
+    def insert(self, doc: dict, events: list[CloudEvent]) -> dict:
+        """Store a new registration with its events; or, when this very request stored it before
+        (the same `attempt`: a call the broker delivered again because the process that took it
+        died), that one. Conflict when the address is registered already."""
         try:
             self.collection.insert_one({**doc, **outbox.fields(events)})
         except DuplicateKeyError:
-            raise Conflict("Dit e-mailadres is al ingeschreven voor deze activiteit.") from None
+            earlier = self.collection.find_one({"holder": doc["holder"]}, _HIDDEN)
+            if earlier is None or doc.get("attempt") is None or earlier.get("attempt") != doc["attempt"]:
+                raise Conflict("Dit e-mailadres is al ingeschreven voor deze activiteit.") from None
+            return earlier
+        return doc
+
+    def new_token(self, doc: dict, token_hash: str) -> None:
+        """Give a registration whose answer never reached its registrant the hash of a new token."""
+        self.collection.update_one({"_id": doc["_id"], "attempt": doc["attempt"]}, {"$set": {"token_hash": token_hash}})
 
     def get(self, registration_id: str) -> dict | None:
         return _visible(self.collection.find_one({"_id": registration_id}, _HIDDEN))

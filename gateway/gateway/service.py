@@ -172,8 +172,10 @@ class GatewayService:
     @route("schedule_activity")
     def schedule_activity(self, request):
         fields = json_body(request, models.ActivityDraft).model_dump(mode="json", exclude_unset=True)
-        created = call(self.events.schedule, fields, request.caller.model_dump(),
-                       request.headers.get("Idempotency-Key"), timeout=self._timeout())
+        # without the client's Idempotency-Key, one of this request's own: the call delivered again
+        # (its first process died) finds the activity it made instead of making a second
+        key = request.headers.get("Idempotency-Key") or f"request-{uuid.uuid4().hex}"
+        created = call(self.events.schedule, fields, request.caller.model_dump(), key, timeout=self._timeout())
         return json_response(created, 201, {"Location": f"{API}/activities/{created['id']}"})
 
     @route("get_activity")

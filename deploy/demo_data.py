@@ -17,7 +17,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 RPC_TIMEOUT = 10  # seconds
 
-ORGANISER = {"sub": "demo-organiser", "name": "Gemeente Utrecht – Wijkzaken"}
+ORGANISER = {"sub": "demo-organiser", "name": "Gemeente Utrecht – Wijkzaken", "roles": ["admin"]}   # for several organisations
 AUTHOR = {"sub": "demo-author", "name": "Redactie WijkWijzer"}
 EDITOR = {"sub": "demo-editor", "name": "Eindredactie", "roles": ["editor"]}
 

@@ -76,14 +76,18 @@ class Platform:
     def log(self, name: str) -> Path:
         return self.log_dir / f"{name}.log"
 
-    def start(self, name: str) -> None:
+    def start(self, name: str, replica: int = 1) -> str:
+        """Start a process of the service `name`; `replica` 2, 3, ... starts another one beside it
+        (same database and queues: the broker shares the work out). Returns its key in `processes`."""
         directory, target = next((d, t) for n, d, t in service_list() if n == name)
-        with open(self.log(name), "ab") as out:
-            self.processes[name] = subprocess.Popen(
+        key = name if replica == 1 else f"{name}-{replica}"
+        with open(self.log(key), "ab") as out:
+            self.processes[key] = subprocess.Popen(
                 [str(NAMEKO), "run", "--config", "config.yaml", target],
                 cwd=ROOT / directory, env=self.env(name), stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        return key
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
         process = self.processes.pop(name, None)

@@ -3,7 +3,8 @@
 Two ways to trust a token (config): HS256 with JWT_SECRET (local runs, tests), or
 RS256 with the identity provider's keys from JWT_JWKS_URL, fetched and cached by
 PyJWKClient, which fetches again when a token names a key id (`kid`) it does not
-know yet, so the provider can rotate keys. Claims: `sub`, `name`, `email`, `roles`.
+know yet, so the provider can rotate keys. Claims: `sub`, `name`, `email`, `roles`, `organisation`
+(the organisation an organiser acts for).
 
 The standard claims are checked when configured: `iss` against JWT_ISSUER, `aud` (a text
 or a list) against JWT_AUDIENCE, and `azp` (the client the token was issued to) against
@@ -37,6 +38,8 @@ class Principal(BaseModel):
     name: str | None = None
     email: str | None = None
     roles: list[str] = []
+    # the organisation (taxonomy slug) an organiser acts for; the services decide what it may do
+    organisation: str | None = Field(default=None, min_length=1, max_length=100)
 
     def has(self, role: str) -> bool:
         return role in self.roles

@@ -23,6 +23,7 @@ from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter, Map
 from werkzeug.wrappers import Request, Response
 from wijkwijzer.errors import EXPECTED
 from wijkwijzer.extensions import sibling
@@ -97,7 +98,23 @@ class ApiWsgiApp(WsgiApp):
         })
 
 
+class Segment(BaseConverter):
+    """A path parameter is one segment without dots: ids and slugs have none, so
+    `/activities/<id>.ics` and `/activities/<id>` never match the same path (and a 405's `Allow`
+    names only the methods of the route the path is)."""
+
+    regex = "[^/.]+"
+
+
 class ApiServer(WebServer):
+    def make_url_map(self) -> Map:
+        url_map = Map(converters={"default": Segment})
+        for provider in self._providers:
+            rule = provider.get_url_rule()
+            rule.endpoint = provider
+            url_map.add(rule)
+        return url_map
+
     def context_data_from_headers(self, request: Request) -> dict:
         return {CONTEXT_KEY: request_id_of(request)}
 
@@ -168,6 +185,8 @@ class ApiRoute(HttpRequestHandler):
         if isinstance(result, Response):
             return result
         status, body = result if isinstance(result, tuple) else (200, result)
+        if isinstance(body, str) and self.route.content_type.startswith("text/"):   # iCalendar, from a service
+            return Response(body, status=status, content_type=f"{self.route.content_type}; charset=utf-8")
         return json_response(body, status)
 
 

@@ -5,12 +5,23 @@ The OpenAPI document is generated from these models, so it lists exactly what is
 """
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
 from wijkwijzer import taxonomy
 from wijkwijzer.responses import Answer
+from wijkwijzer.times import AMSTERDAM
 
 
 def one_of(vocabulary: str) -> object:
@@ -95,6 +106,83 @@ class FlagReport(Strict):
     reason: Text(3, 1000)
 
 
+# -- activities ---------------------------------------------------------------------------------
+
+class Location(Strict):
+    name: Text(1, 200)
+    address: Text(1, 300)
+    municipality: Text(1, 100)
+
+
+def _iso_text(value: Any) -> Any:
+    # pydantic would read "0.5" or 1700000000 as a Unix time: a time here is ISO 8601 text
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("datetime_type", "an ISO 8601 date or date and time, e.g. 2031-03-10T14:00:00+01:00")
+    return value
+
+
+def _this_century(value: date) -> date:
+    if not 2000 <= value.year <= 2099:
+        raise PydanticCustomError("datetime_range", "a time in the years 2000 to 2099")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_this_century)]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254)]
+Capacity = Annotated[int, Field(ge=1, le=100_000, description="places; null: unlimited")]
+
+
+class ActivityDraft(Strict):
+    title: Text(3, 200)
+    description: Text(1, 20_000)
+    kind: one_of("activity_kinds")
+    starts_at: Moment = Field(description="with an offset; shown on the Dutch clock")
+    ends_at: Moment
+    topics: list[one_of("topics")] = Field(default_factory=list, max_length=20)
+    focus_areas: list[one_of("focus_areas")] = Field(default_factory=list, max_length=30)
+    audiences: list[one_of("audiences")] = Field(default_factory=list, max_length=10)
+    organisation: one_of("organisations") | None = Field(
+        default=None, description="default: the organisation your token names (organisers may give only that one)")
+    capacity: Capacity | None = None
+    registration_deadline: Moment | None = Field(default=None, description="default: the start")
+    online_url: Url | None = None
+    location: Location | None = Field(default=None, description="a location, an online_url, or both")
+
+
+class ActivityChanges(Strict):
+    """An edit by an organiser: only the fields given change (null only where a field may be empty)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_leave_out_null_defaults)
+
+    title: Text(3, 200) = None
+    description: Text(1, 20_000) = None
+    kind: one_of("activity_kinds") = None
+    starts_at: Moment = None
+    ends_at: Moment = None
+    topics: list[one_of("topics")] = Field(default=None, max_length=20)
+    focus_areas: list[one_of("focus_areas")] = Field(default=None, max_length=30)
+    audiences: list[one_of("audiences")] = Field(default=None, max_length=10)
+    capacity: Capacity | None = None
+    registration_deadline: Moment | None = None
+    online_url: Url | None = None
+    location: Location | None = None
+    version: int = Field(default=None, ge=1, lt=2**31,
+                         description="the version this edit starts from (as GET showed it): when the activity "
+                                     "changed since, the edit is refused with 409")
+
+
+class Cancellation(Strict):
+    reason: Text(3, 1000) = Field(description="told to every registrant")
+
+
+class RegistrationRequest(Strict):
+    """Anonymous visitors give both; a member's come from their token (give an e-mail address
+    when the token has none)."""
+
+    name: Text(1, 200) | None = None
+    email: Email | None = None
+
+
 # -- query strings (a list field may be repeated: ?topic=a&topic=b means a or b) ------------------
 
 Cursor = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,1024}$")]
@@ -127,6 +215,55 @@ class ReviewQueueQuery(Strict):
 class Page(Strict):
     limit: Limit = 20
     cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")
+
+
+When = Annotated[AwareDatetime | date, BeforeValidator(_iso_text), AfterValidator(_this_century)]
+
+
+def _start_of(moment: AwareDatetime | date | None, next_day: bool = False) -> str | None:
+    if moment is None or isinstance(moment, datetime):
+        return moment and moment.isoformat()
+    return datetime.combine(moment + timedelta(days=next_day), time(0), AMSTERDAM).isoformat()
+
+
+class ActivityFilters(Strict):
+    topic: list[one_of("topics")] = Field(default_factory=list, max_length=20)
+    focus_area: list[one_of("focus_areas")] = Field(default_factory=list, max_length=30)
+    organisation: list[one_of("organisations")] = Field(default_factory=list, max_length=20)
+
+    def filters(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"limit", "cursor", "starts_from", "starts_to"})
+
+
+class ActivityQuery(ActivityFilters):
+    kind: list[one_of("activity_kinds")] = Field(default_factory=list, max_length=10)
+    audience: list[one_of("audiences")] = Field(default_factory=list, max_length=10)
+    starts_from: When | None = Field(
+        default=None, alias="from", description="activities that start then or later (a day: from its start); "
+                                                "default: now")
+    starts_to: When | None = Field(
+        default=None, alias="to", description="activities that start before then (a day: up to its end)")
+    limit: Limit = 20
+    cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")
+
+    def filters(self) -> dict[str, Any]:
+        return {**super().filters(), "from": _start_of(self.starts_from), "to": _start_of(self.starts_to, True)}
+
+
+class CalendarQuery(ActivityFilters):
+    """The feed's filters: each matches any of its values, all together."""
+
+
+class RegistrationsQuery(Strict):
+    status: list[Literal["confirmed", "waitlisted", "cancelled", "attended"]] = Field(
+        default_factory=list, max_length=4, description="default: all")
+    limit: Limit = 20
+    cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")
+
+
+class TokenQuery(Strict):
+    token: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{20,100}$")] | None = Field(
+        default=None, description="the secret from the registration's confirmation (anonymous registrants)")
 
 
 def query_parameters(model: type[BaseModel]) -> dict[str, dict]:

@@ -80,7 +80,7 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _success(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
-    if route.content_type != "application/json":   # the docs page, its script and stylesheet
+    if route.content_type != "application/json":   # the docs page and its files, iCalendar
         return {"type": "string"}
     if route.response is None:
         return OPENAPI_DOCUMENT
@@ -99,11 +99,15 @@ def _operation(name: str, route: Route, schemas: dict[str, Any]) -> dict[str, An
                        for q, schema in query_parameters(route.query).items()]
     parameters.append({"name": "X-Request-ID", "in": "header", "required": False, "schema": {"type": "string"},
                        "description": "correlation id; created when absent and returned on the response"})
+    content = {route.content_type: {"schema": _success(route, schemas)}}
+    for other in route.also:   # by Accept: text in another format (CSV)
+        content[other] = {"schema": {"type": "string"}}
     operation: dict[str, Any] = {
         "operationId": name, "summary": route.summary, "tags": [route.tag], "parameters": parameters,
-        "responses": {str(route.status): {"description": "OK", "content": {
-            route.content_type: {"schema": _success(route, schemas)}}}},
+        "responses": {str(route.status): {"description": "OK", "content": content}},
     }
+    if route.public_read:   # caching.py: a strong ETag, and If-None-Match answered with 304
+        operation["responses"]["304"] = {"description": "Not modified: the ETag in If-None-Match is current"}
     if route.roles:
         operation["security"] = [{"bearer": []}]
         operation["description"] = f"Roles: {', '.join(sorted(route.roles))} (an admin may call it too)."

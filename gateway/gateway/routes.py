@@ -21,6 +21,7 @@ from . import models
 ANYONE = frozenset()   # anonymous callers included
 MEMBER = frozenset({"member"})
 EDITOR = frozenset({"editor"})
+ORGANISER = frozenset({"organiser"})
 ADMIN = "admin"
 ROLES = ("member", "wijkwijze", "editor", "organiser", "admin", "partner")
 
@@ -40,6 +41,7 @@ class Route:
     content_type: str = "application/json"
     public_read: bool = False         # the same answer for every anonymous caller: shared caches may keep it
     response: str | None = None       # the schema of a success's body, by name (openapi.py)
+    also: tuple[str, ...] = ()        # other content types a success may have (by Accept), text
 
 
 ROUTES: dict[str, Route] = {
@@ -65,8 +67,47 @@ ROUTES: dict[str, Route] = {
     "submit_publication": Route("POST", f"{API}/publications/<publication_id>/submit", MEMBER,
                                 "Submit a draft for review (its author only)", "publications",
                                 response="Publication"),
-    "list_activities": Route("GET", f"{API}/activities", ANYONE, "Upcoming activities, soonest first",
-                             "activities", query=models.Page, public_read=True, response="ActivitiesPage"),
+    "list_activities": Route("GET", f"{API}/activities", ANYONE,
+                             "Activities, soonest first: upcoming, or those starting in a range (`from`, `to`), "
+                             "filtered (repeat a filter to OR its values)", "activities",
+                             query=models.ActivityQuery, public_read=True, response="ActivitiesPage"),
+    "schedule_activity": Route("POST", f"{API}/activities", ORGANISER,
+                               "Put an activity on the calendar (organisers for their own organisation)",
+                               "activities", body=models.ActivityDraft, status=201, response="Activity"),
+    "get_activity": Route("GET", f"{API}/activities/<activity_id>", ANYONE, "An activity", "activities",
+                          public_read=True, response="Activity"),
+    "activity_ics": Route("GET", f"{API}/activities/<activity_id>.ics", ANYONE,
+                          "An activity as iCalendar (RFC 5545), to import into a calendar program", "activities",
+                          content_type="text/calendar", public_read=True),
+    "update_activity": Route("PATCH", f"{API}/activities/<activity_id>", ORGANISER,
+                             "Change an activity (organisers of its organisation); more capacity promotes "
+                             "from the waitlist", "activities", body=models.ActivityChanges, response="Activity"),
+    "cancel_activity": Route("POST", f"{API}/activities/<activity_id>/cancel", ORGANISER,
+                             "Cancel an activity (organisers of its organisation); every registrant is told",
+                             "activities", body=models.Cancellation, response="Activity"),
+    "calendar_feed": Route("GET", f"{API}/calendar.ics", ANYONE,
+                           "The activity calendar as an iCalendar feed to subscribe to (scheduled and "
+                           "cancelled activities from 30 days ago), filtered", "activities",
+                           query=models.CalendarQuery, content_type="text/calendar", public_read=True),
+    "register": Route("POST", f"{API}/activities/<activity_id>/registrations", ANYONE,
+                      "Register: a place, or the waitlist when it is full. Anonymous visitors give a name and "
+                      "an e-mail address and get a secret token (shown once); members register as themselves",
+                      "registrations", body=models.RegistrationRequest, status=201, response="NewRegistration"),
+    "list_registrations": Route("GET", f"{API}/activities/<activity_id>/registrations", ORGANISER,
+                                "An activity's registrations in arrival order (organisers of its organisation); "
+                                "`Accept: text/csv` for a spreadsheet (UTF-8 with BOM, semicolons)",
+                                "registrations", query=models.RegistrationsQuery, response="RegistrationsPage",
+                                also=("text/csv",)),
+    "get_registration": Route("GET", f"{API}/activities/<activity_id>/registrations/<registration_id>", ANYONE,
+                              "A registration, with its place on the waitlist (its registrant: signed in, or "
+                              "with `?token=`)", "registrations", query=models.TokenQuery, response="Registration"),
+    "cancel_registration": Route("DELETE", f"{API}/activities/<activity_id>/registrations/<registration_id>",
+                                 ANYONE, "Cancel a registration (its registrant: signed in, or with `?token=`); "
+                                 "the first on the waitlist gets the place", "registrations",
+                                 query=models.TokenQuery, response="Registration"),
+    "mark_attended": Route("POST", f"{API}/activities/<activity_id>/registrations/<registration_id>/attended",
+                           ORGANISER, "Mark a confirmed registrant as present (organisers of its organisation)",
+                           "registrations", response="Registration"),
     "list_publications": Route("GET", f"{API}/publications", ANYONE,
                                "Search publications: full text (Dutch stemming), filters, facets. "
                                "Anyone sees what is published; editors may filter by status",

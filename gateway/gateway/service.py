@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import eventlet
 from nameko.dependency_providers import Config
@@ -165,5 +166,89 @@ class GatewayService:
 
     @route("list_activities")
     def list_activities(self, request):
-        page = query(request, models.Page)
-        return call(self.events.upcoming, page.limit, page.cursor, timeout=self._timeout())
+        wanted = query(request, models.ActivityQuery)
+        return call(self.events.upcoming, wanted.limit, wanted.cursor, wanted.filters(), timeout=self._timeout())
+
+    @route("schedule_activity")
+    def schedule_activity(self, request):
+        fields = json_body(request, models.ActivityDraft).model_dump(mode="json", exclude_unset=True)
+        # without the client's Idempotency-Key, one of this request's own: the call delivered again
+        # (its first process died) finds the activity it made instead of making a second
+        key = request.headers.get("Idempotency-Key") or f"request-{uuid.uuid4().hex}"
+        created = call(self.events.schedule, fields, request.caller.model_dump(), key, timeout=self._timeout())
+        return json_response(created, 201, {"Location": f"{API}/activities/{created['id']}"})
+
+    @route("get_activity")
+    def get_activity(self, request, activity_id):
+        return call(self.events.get, activity_id, timeout=self._timeout())
+
+    @route("activity_ics")
+    def activity_ics(self, request, activity_id):
+        text = call(self.events.activity_ics, activity_id, timeout=self._timeout())
+        return Response(text, content_type="text/calendar; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="activiteit-{activity_id}.ics"'})
+
+    @route("calendar_feed")
+    def calendar_feed(self, request):
+        wanted = query(request, models.CalendarQuery)
+        return call(self.events.calendar_ics, wanted.filters(), timeout=self._timeout())
+
+    @route("update_activity")
+    def update_activity(self, request, activity_id):
+        changes = json_body(request, models.ActivityChanges).model_dump(mode="json", exclude_unset=True)
+        based_on = changes.pop("version", None)
+        return call(self.events.update, activity_id, changes, request.caller.model_dump(), based_on,
+                    timeout=self._timeout())
+
+    @route("cancel_activity")
+    def cancel_activity(self, request, activity_id):
+        cancellation = json_body(request, models.Cancellation)
+        return call(self.events.cancel, activity_id, cancellation.reason, request.caller.model_dump(),
+                    timeout=self._timeout())
+
+    # -- registrations --------------------------------------------------------------------------
+
+    @route("register")
+    def register(self, request, activity_id):
+        fields = json_body(request, models.RegistrationRequest, optional=True).model_dump(exclude_none=True)
+        member = request.caller and request.caller.model_dump()
+        # a random id of this request: the service tells the call delivered again (its first process
+        # died) from a second registration by it; a client cannot choose it for someone else's
+        created = call(self.events.register, activity_id, fields, member, uuid.uuid4().hex, timeout=self._timeout())
+        return json_response(created, 201,
+                             {"Location": f"{API}/activities/{activity_id}/registrations/{created['id']}"})
+
+    @route("list_registrations")
+    def list_registrations(self, request, activity_id):
+        wanted = query(request, models.RegistrationsQuery)
+        organiser = request.caller.model_dump()
+        if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
+            text = call(self.events.registrations_csv, activity_id, organiser, wanted.status or None,
+                        timeout=self._timeout())
+            return Response(text, content_type="text/csv; charset=utf-8", headers={
+                "Content-Disposition": f'attachment; filename="inschrijvingen-{activity_id}.csv"'})
+        return call(self.events.registrations, activity_id, organiser, wanted.status or None, wanted.limit,
+                    wanted.cursor, timeout=self._timeout())
+
+    def _registrant(self, request) -> tuple[str | None, dict | None]:
+        """The token of the query, or the signed-in member: one of them is needed."""
+        token = query(request, models.TokenQuery).token
+        if token is None and request.caller is None:
+            raise auth.unauthorised("sign in as the registrant, or give the token of the registration (?token=)")
+        return token, request.caller and request.caller.model_dump()
+
+    @route("get_registration")
+    def get_registration(self, request, activity_id, registration_id):
+        token, member = self._registrant(request)
+        return call(self.events.registration, activity_id, registration_id, token, member, timeout=self._timeout())
+
+    @route("cancel_registration")
+    def cancel_registration(self, request, activity_id, registration_id):
+        token, member = self._registrant(request)
+        return call(self.events.cancel_registration, activity_id, registration_id, token, member,
+                    timeout=self._timeout())
+
+    @route("mark_attended")
+    def mark_attended(self, request, activity_id, registration_id):
+        return call(self.events.mark_attended, activity_id, registration_id, request.caller.model_dump(),
+                    timeout=self._timeout())

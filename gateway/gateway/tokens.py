@@ -1,4 +1,5 @@
-"""Mint a development token: `python -m gateway.tokens --sub anna --roles member editor`.
+"""Mint a development token: `python -m gateway.tokens --sub anna --roles member editor`, or for an
+organiser of an organisation `python -m gateway.tokens --sub noor --roles organiser --organisation lpb`.
 
 Signs with JWT_SECRET (HS256), with the issuer and audience of JWT_ISSUER and
 JWT_AUDIENCE when they are set (the gateway then requires them). For local runs and
@@ -16,9 +17,9 @@ import jwt
 
 def mint(secret: str, sub: str, name: str | None = None, email: str | None = None,
          roles: list[str] | None = None, lifetime: timedelta = timedelta(hours=8),
-         issuer: str | None = None, audience: str | None = None) -> str:
+         issuer: str | None = None, audience: str | None = None, organisation: str | None = None) -> str:
     now = datetime.now(UTC)
-    claims = {"sub": sub, "name": name, "email": email, "roles": roles or [],
+    claims = {"sub": sub, "name": name, "email": email, "roles": roles or [], "organisation": organisation,
               "iat": now, "nbf": now, "exp": now + lifetime, "iss": issuer, "aud": audience}
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, secret, algorithm="HS256")
 
@@ -29,13 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name")
     parser.add_argument("--email")
     parser.add_argument("--roles", nargs="*", default=["member"])
+    parser.add_argument("--organisation", help="the organisation an organiser acts for (a taxonomy slug)")
     parser.add_argument("--hours", type=float, default=8)
     args = parser.parse_args(argv)
     secret = os.environ.get("JWT_SECRET")
     if not secret:
         parser.error("set JWT_SECRET (the gateway's signing secret)")
     print(mint(secret, args.sub, args.name, args.email, args.roles, timedelta(hours=args.hours),
-               os.environ.get("JWT_ISSUER") or None, os.environ.get("JWT_AUDIENCE") or None))
+               os.environ.get("JWT_ISSUER") or None, os.environ.get("JWT_AUDIENCE") or None, args.organisation))
     return 0
 
 

@@ -15,10 +15,20 @@ CALLERS = ("anonymous", *ROLES)
 DRAFT = {"title": "Rondje door de wijk", "kind": "praktijkvoorbeeld", "topics": ["ontmoeting"]}
 
 EDITORS_ONLY = {"editor": None, "admin": None, "*": 403}   # None: the status given for editors
+ACTIVITY = {"title": "Netwerkbijeenkomst wijkaanpak", "description": "Kennismaken en ervaringen delen.",
+            "kind": "netwerkbijeenkomst", "starts_at": "2031-03-12T15:00:00+01:00",
+            "ends_at": "2031-03-12T17:00:00+01:00", "organisation": "lpb",
+            "online_url": "https://meet.example.org/wijkaanpak"}
+NOBODY = "/api/v1/activities/no-such-activity/registrations/no-such-registration"
 
 
 def editors_only(status: int) -> dict:
     return {**EDITORS_ONLY, "editor": status, "admin": status}
+
+
+def organisers_only(status: int) -> dict:
+    """Organisers (this matrix's token names no organisation, so none of theirs) and admins."""
+    return {"organiser": status, "admin": status, "*": 403}
 
 
 # route -> (request path, json body, status for anonymous, status for a signed-in role: one for
@@ -32,6 +42,21 @@ EXPECTED = {
     "docs_style": ("/api/docs/docs.css", None, 200, 200),
     "get_taxonomy": ("/api/v1/taxonomy", None, 200, 200),
     "list_activities": ("/api/v1/activities", None, 200, 200),
+    # an organiser whose token names no organisation schedules for none: only the admin may
+    "schedule_activity": ("/api/v1/activities", ACTIVITY, 401, {"organiser": 403, "admin": 201, "*": 403}),
+    "get_activity": ("/api/v1/activities/no-such-activity", None, 404, 404),
+    "activity_ics": ("/api/v1/activities/no-such-activity.ics", None, 404, 404),
+    "update_activity": ("/api/v1/activities/no-such-activity", {"title": "Nieuwe titel"}, 401, organisers_only(404)),
+    "cancel_activity": ("/api/v1/activities/no-such-activity/cancel", {"reason": "Zieke spreker"}, 401,
+                        organisers_only(404)),
+    "calendar_feed": ("/api/v1/calendar.ics?topic=veiligheid", None, 200, 200),
+    "register": ("/api/v1/activities/no-such-activity/registrations",
+                 {"name": "Fatima El Idrissi", "email": "fatima@voorbeeld.nl"}, 404, 404),
+    "list_registrations": ("/api/v1/activities/no-such-activity/registrations", None, 401, organisers_only(404)),
+    # the registrant: signed in, or with the token; anonymous without a token is not one
+    "get_registration": (NOBODY, None, 401, 404),
+    "cancel_registration": (NOBODY, None, 401, 404),
+    "mark_attended": (f"{NOBODY}/attended", None, 401, organisers_only(404)),
     "create_publication": ("/api/v1/publications", DRAFT, 401, 201),
     "get_publication": ("/api/v1/publications/no-such-publication", None, 404, 404),
     "submit_publication": ("/api/v1/publications/no-such-publication/submit", None, 401, 404),

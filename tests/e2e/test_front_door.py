@@ -74,3 +74,13 @@ def test_a_reader_cannot_pose_as_another_address_through_the_front_door(front_do
     third = requests.post(f"{api}/{draft['id']}/flags", json={"reason": "Verouderd"},
                           headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10)
     assert third.status_code == 201
+
+
+def test_the_calendar_feed_is_kept_like_json(front_door):
+    """Calendar programs poll the feed: the front door answers from its cache, as text/calendar."""
+    url = f"{front_door.base_url}/api/v1/calendar.ics?topic=armoede&organisation=movisie"
+    first, second = requests.get(url, timeout=10), requests.get(url, timeout=10)
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "HIT")
+    assert second.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert second.content == first.content and second.content.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert requests.get(url, headers={"If-None-Match": first.headers["ETag"]}, timeout=10).status_code == 304

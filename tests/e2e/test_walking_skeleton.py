@@ -82,7 +82,7 @@ def test_taxonomy_and_activities_are_served_as_documented(platform):
             rpc.events.schedule({"title": "Leren van elkaar", "description": "Ervaringen uit de wijk",
                                  "kind": "leerbijeenkomst", "starts_at": starts.isoformat(),
                                  "ends_at": (starts + timedelta(hours=2)).isoformat(), "topics": ["ontmoeting"],
-                                 **where}, {"sub": "olga", "name": "Olga"})
+                                 **where}, {"sub": "olga", "name": "Olga", "roles": ["admin"]})
     first = requests.get(f"{platform.base_url}/api/v1/activities?limit=1", timeout=5)
     assert first.status_code == 200 and len(first.json()["items"]) == 1 and first.json()["next_cursor"]
     documented.check(first)

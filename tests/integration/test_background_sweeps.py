@@ -62,3 +62,27 @@ def test_sweeps_with_nothing_to_do_read_no_publication(listened):
         assert len(sweep) <= 8, sweep
     # as the closing note of the issue gave them
     print(f"\nrelay: {relay}\nreview dates: {review_dates}")
+
+
+def test_the_reminder_sweep_with_nothing_due_reads_no_activity(listened):
+    from activities import domain as activity_domain
+    from activities.reminders import ReminderCalendar
+    from activities.service import EventsService
+
+    db, commands = listened
+    now = datetime.now(UTC)
+    admin = {"sub": "beheer", "roles": ["admin"]}
+    for i in range(200):
+        starts = now + timedelta(days=2 + i % 60, hours=i % 24)
+        doc, _ = activity_domain.new_activity({
+            "title": f"Buurtgesprek {i}", "description": "Over de wijk.", "kind": "leerbijeenkomst",
+            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
+            "online_url": "https://meet.example.org/buurt"}, admin, now)
+        db.activities.insert_one(doc)
+        ReminderCalendar(db).note(doc["_id"], doc["starts_at"], now)   # all due in a day or more
+
+    commands.seen.clear()
+    worker_factory(EventsService, db=db).send_reminders()
+    sweep = list(commands.seen)
+    assert not [c for c in sweep if c[1] == "activities"], sweep
+    assert len(sweep) <= 8, sweep

@@ -15,7 +15,7 @@ from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
-ORGANISER = {"sub": "u-organiser", "name": "Fatima el Amrani", "roles": ["organiser"]}
+ORGANISER = {"sub": "u-organiser", "name": "Fatima el Amrani", "roles": ["organiser"], "organisation": "lpb"}
 FIELDS = {
     "title": "Werkbezoek Overvecht: samen de buurtagenda maken",
     "description": "Een middag met bewoners en de gemeente over de buurtagenda.",
@@ -97,7 +97,7 @@ def test_a_repeated_request_creates_nothing_new(events, published, activities):
     assert activities.count_documents({"idempotency_key": key}) == 1
 
     # another organiser's key is their own
-    other = call(events, "schedule", FIELDS, {"sub": "u-other", "name": "Joost"}, key)
+    other = call(events, "schedule", FIELDS, {"sub": "u-other", "name": "Joost", "roles": ["admin"]}, key)
     assert other["id"] != first["id"]
     # events of one publisher arrive in order: the next one is the other organiser's, not a repeat
     assert published()["subject"] == other["id"]

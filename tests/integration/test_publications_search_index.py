@@ -126,3 +126,26 @@ def test_a_rebuild_removes_what_a_batch_left_in_a_generation_it_replaced(db):
     search_index.rebuild()
     assert db[index.COLLECTION].count_documents({"_id": {"$regex": f"^{old}/"}}) == 0
     assert numbers(search_index, "buurtbudget") == {1}
+
+
+def test_a_search_never_finds_a_number_whose_card_is_not_there_yet(db, monkeypatch):
+    """The moment the bitmaps of a batch are written, a search may count them: the cards of
+    those numbers must already be there (else a page shows fewer items than its total)."""
+    corpus = Corpus(seed=11, anchor=START)
+    docs = [drafts.imported(corpus.publication(i, words=400)[0], AUTHOR, START + timedelta(minutes=i))
+            for i in range(12)]
+    db[COLLECTION].insert_many(docs)
+    search_index = SearchIndex(db, COLLECTION)
+    seen = []
+    apply = SearchIndex._apply
+
+    def apply_then_search(self, generation, changes):
+        touched = apply(self, generation, changes)
+        listed = SearchIndex(db, COLLECTION).read([], ["status"]).bits("field:status=published")
+        cards = search_index.collection.count_documents({"_id": {"$in": [f"{generation}/card:{n}" for n in listed]}})
+        seen.append((len(listed), cards))
+        return touched
+    monkeypatch.setattr(SearchIndex, "_apply", apply_then_search)
+    search_index.put([d["_id"] for d in docs[:5]])
+    search_index.put([d["_id"] for d in docs[5:]])
+    assert seen == [(5, 5), (12, 12)]

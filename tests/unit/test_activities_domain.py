@@ -8,7 +8,8 @@ from wijkwijzer.errors import Invalid
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2030, 2, 1, 9, 30, 15, 123456, tzinfo=UTC)
-ORGANISER = {"sub": "u-organiser", "name": "Fatima el Amrani", "email": "fatima@example.org"}
+ORGANISER = {"sub": "u-organiser", "name": "Fatima el Amrani", "email": "fatima@example.org",
+             "roles": ["organiser"], "organisation": "ccv"}
 FIELDS = {
     "title": "Leerbijeenkomst buurtpreventie",
     "description": "Bewoners en professionals delen wat werkt.",
@@ -92,6 +93,8 @@ def test_an_activity_must_end_after_it_starts(ends_at):
     ("kind", None),
     ("starts_at", "volgende week"),
     ("ends_at", 1_700_000_000.5),
+    ("starts_at", "0002-02-25T14:34:14+00:19:32"),   # the Dutch clock before 1900: no RFC 3339 offset
+    ("starts_at", "2150-01-01T10:00:00+01:00"),
     ("topics", ["voetbal"]),
     ("topics", "veiligheid"),
     ("focus_areas", ["utrecht"]),

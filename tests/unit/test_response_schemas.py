@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from activities import domain as activity_domain
-from activities.storage import public_view, upcoming_page
+from activities import registering as activity_registering
+from activities.views import activities_page, activity_view, registration_view, registrations_page
 from gateway.models import Health, Readiness
 from gateway.openapi import answer_schemas, document
 from gateway.routes import ROUTES
@@ -59,10 +60,12 @@ def test_the_document_is_valid_openapi_and_every_answer_has_a_schema():
                     .get("operationId") == name)
         success = document()["paths"][path][route.method.lower()]["responses"][str(route.status)]
         schema = success["content"][route.content_type]["schema"]
-        if name in ("openapi", "docs", "docs_script", "docs_style"):   # the document itself, a page and its files
+        if name == "openapi" or route.content_type != "application/json":   # the document, the page, iCalendar
             assert "$ref" not in schema
         else:
             assert schema == {"$ref": f"#/components/schemas/{route.response}"}, name
+        for other in route.also:   # the same answer as text, by Accept (CSV)
+            assert success["content"][other]["schema"] == {"type": "string"}, name
     # not ready is a report too, not a problem
     assert "application/json" in document()["paths"]["/readyz"]["get"]["responses"]["503"]["content"]
 
@@ -237,7 +240,7 @@ def activity(i: int, **fields) -> dict:
     doc, _ = activity_domain.new_activity({
         "title": f"Buurtcafé {i}", "description": "Koffie en gesprek met de wijkagent", "kind": "leerbijeenkomst",
         "starts_at": (NOW + timedelta(days=i)).isoformat(), "ends_at": (NOW + timedelta(days=i, hours=2)).isoformat(),
-        "topics": ["ontmoeting"], **fields}, {"sub": "olga", "name": "Olga"}, NOW)
+        "topics": ["ontmoeting"], **fields}, {"sub": "olga", "name": "Olga", "roles": ["admin"]}, NOW)
     return doc
 
 
@@ -246,11 +249,37 @@ def test_activities_and_their_pages_fit():
             activity(2, online_url="https://meet.example.org/wijk", capacity=30, organisation=None),
             activity(3, online_url="https://meet.example.org/x",
                      location={"name": "Bieb", "address": "Plein 2", "municipality": "Utrecht"})]
-    fits("Activity", public_view(docs[0]))
-    page = upcoming_page(pages.page(docs, 2, lambda d: {"starts_at": d["starts_at"], "id": d["_id"]}))
+    fits("Activity", activity_view(docs[0], NOW))
+    page = activities_page(pages.page(docs, 2, lambda d: {"starts_at": d["starts_at"], "id": d["_id"]}), NOW)
     fits("ActivitiesPage", page)
     assert page["next_cursor"] and page["items"][0]["starts_at"].endswith("+01:00")
-    fits("ActivitiesPage", upcoming_page(pages.page([], 20, lambda d: {})))
+    fits("ActivitiesPage", activities_page(pages.page([], 20, lambda d: {}), NOW))
+    cancelled = {**docs[1], "status": "cancelled", "cancel_reason": "De spreker is ziek", "cancelled_at": NOW}
+    shown_cancelled = activity_view(cancelled, NOW)
+    fits("Activity", shown_cancelled)
+    assert shown_cancelled["status"] == "cancelled" and shown_cancelled["cancel_reason"] == "De spreker is ziek"
+    assert "cancel_reason" not in activity_view(docs[1], NOW)
+    fits("Activity", activity_view(docs[0], NOW + timedelta(days=30)))   # completed
+
+
+def test_registrations_and_their_pages_fit():
+    doc = {**activity(4, capacity=1, location={"name": "Buurthuis", "address": "Dorpsstraat 1",
+                                               "municipality": "Utrecht"})}
+    first, token = activity_registering.new_registration(doc, {"name": "José Smit-Öztürk",
+                                                               "email": "Jose@Example.nl"}, None, NOW)
+    second, none = activity_registering.new_registration(
+        doc, None, {"sub": "fatima", "name": "Fatima El Idrissi", "email": "fatima@example.nl"}, NOW)
+    assert token and none is None
+    doc = {**doc, "places": [first["_id"]], "waitlist": [second["_id"]], "confirmed": 1, "waiting": 1}
+    first = {**first, "status": "confirmed", "arrival": 1, "confirmed_at": NOW}
+    second = {**second, "status": "waitlisted", "arrival": 2, "waitlisted_at": NOW}
+    new = registration_view(first, doc, token)
+    fits("NewRegistration", new)
+    assert new["token"] == token and new["email"] == "jose@example.nl" and new["position"] is None
+    waiting = registration_view(second, doc)
+    fits("Registration", waiting)
+    assert waiting["position"] == 1 and waiting["member"] is True and "token" not in waiting
+    fits("RegistrationsPage", registrations_page({"items": [first, second], "next_cursor": None}, doc))
 
 
 def test_the_taxonomy_and_health_answers_fit():

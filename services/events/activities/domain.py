@@ -1,111 +1,96 @@
-"""Activity rules with no I/O: what a valid new activity is, and the event scheduling it causes."""
+"""Activity rules with no I/O: who manages an activity, what a valid new activity or change is,
+cancelling, an activity's status, and the public events they cause.
+
+Each rule takes the stored document and returns what to store (a new document, or a `Change`);
+storage.py writes it with its events in one single-document write.
+"""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    HttpUrl,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-)
-from pydantic_core import PydanticCustomError
-from wijkwijzer import taxonomy
-from wijkwijzer.errors import Invalid, field_errors
+from wijkwijzer.cloudevents import EventData
+from wijkwijzer.errors import Conflict, Forbidden, Invalid
+from wijkwijzer.times import AMSTERDAM
 
-from .events import ActivityScheduled
+from .events import ActivityCancelled, ActivityScheduled, ActivityUpdated
+from .schemas import CHANGEABLE, activity_fields, stored_fields, utc_ms
 
-SCHEDULED = "scheduled"
+SCHEDULED, CANCELLED, COMPLETED = "scheduled", "cancelled", "completed"
+ORGANISER, ADMIN = "organiser", "admin"
 MAX_IDEMPOTENCY_KEY = 200
+MAX_REASON = 1000
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december")
 
 
-def utc_ms(moment: datetime) -> datetime:
-    """`moment` in UTC, cut to the millisecond MongoDB keeps, so what a caller gets back
-    right after a write equals what it reads later."""
-    moment = moment.astimezone(UTC)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+def in_dutch(moment: datetime) -> str:
+    """`moment` as a Dutch reader says it, on the Dutch clock: "12 mei 2030 om 13:30"."""
+    local = moment.astimezone(AMSTERDAM)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} om {local:%H:%M}"
 
 
-def _known(vocabulary: str) -> Callable[[Any], Any]:
-    """A validator that accepts a slug or a list of slugs of `vocabulary`; a list loses repeats."""
-    def check(value: Any) -> Any:
-        taxonomy.check(vocabulary, [value] if isinstance(value, str) else value)  # UnknownSlug is a ValueError
-        return value if isinstance(value, str) else list(dict.fromkeys(value))
-    return check
+@dataclass
+class Change:
+    """What a rule changes in one activity: the fields to set and the events it causes, written
+    only if the stored activity still meets `requires` (conditions besides its version)."""
+
+    set: dict[str, Any]
+    events: list[EventData] = field(default_factory=list)
+    requires: dict[str, Any] = field(default_factory=dict)
 
 
-def _no_number(value: Any) -> Any:
-    # pydantic would read a number as a Unix time; seconds or milliseconds is a guess
-    if isinstance(value, int | float):
-        raise PydanticCustomError("datetime_type",
-                                  "a date and time in ISO 8601 with an offset, e.g. 2030-03-10T14:00:00+01:00")
-    return value
+# -- who manages an activity ----------------------------------------------------------------------
+
+def may_manage(organisation: str | None, actor: dict | None) -> bool:
+    """Admins manage every activity; an organiser those of the organisation their token names."""
+    roles = set((actor or {}).get("roles") or [])
+    if ADMIN in roles:
+        return True
+    return ORGANISER in roles and organisation is not None and (actor or {}).get("organisation") == organisation
 
 
-# naive times are refused too: 14:00 in which timezone?
-Moment = Annotated[AwareDatetime, BeforeValidator(_no_number), AfterValidator(utc_ms)]
+def check_manager(doc: dict, actor: dict | None) -> None:
+    if not may_manage(doc["organisation"], actor):
+        whose = f"the organisation {doc['organisation']!r}" if doc["organisation"] else "no organisation"
+        raise Forbidden(f"this activity belongs to {whose}: only its organisers and admins manage it")
 
 
-class Location(BaseModel):
-    """Where an activity takes place when it is not (only) online."""
+# -- an activity's state --------------------------------------------------------------------------
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str = Field(min_length=1, max_length=200)
-    address: str = Field(min_length=1, max_length=300)
-    municipality: str = Field(min_length=1, max_length=100)
-
-
-class NewActivity(BaseModel):
-    """The fields an organiser gives for a new activity."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    title: str = Field(min_length=3, max_length=200)
-    description: str = Field(min_length=1, max_length=20_000)
-    kind: Annotated[str, AfterValidator(_known("activity_kinds"))]
-    starts_at: Moment
-    ends_at: Moment
-    topics: Annotated[list[str], AfterValidator(_known("topics"))] = []
-    focus_areas: Annotated[list[str], AfterValidator(_known("focus_areas"))] = []
-    audiences: Annotated[list[str], AfterValidator(_known("audiences"))] = []
-    organisation: Annotated[str, AfterValidator(_known("organisations"))] | None = None
-    capacity: Annotated[int, Field(strict=True, ge=1)] | None = None  # None: unlimited
-    online_url: HttpUrl | None = None
-    # validated even when left out: an activity needs a place or a link
-    location: Location | None = Field(default=None, validate_default=True)
-
-    @field_validator("ends_at")
-    @classmethod
-    def _ends_after_start(cls, ends_at: datetime, info: ValidationInfo) -> datetime:
-        starts_at = info.data.get("starts_at")  # absent when starts_at itself was invalid
-        if starts_at is not None and ends_at <= starts_at:
-            raise ValueError("ends_at must be later than starts_at")
-        return ends_at
-
-    @field_validator("location")
-    @classmethod
-    def _somewhere(cls, location: Location | None, info: ValidationInfo) -> Location | None:
-        if location is None and "online_url" in info.data and info.data["online_url"] is None:
-            raise ValueError("give a location (name, address, municipality), an online_url, or both")
-        return location
+def status_of(doc: dict, now: datetime) -> str:
+    """`cancelled`, `completed` once it has ended, else `scheduled` (completion is not stored:
+    it is a matter of the clock)."""
+    if doc["status"] == CANCELLED:
+        return CANCELLED
+    return COMPLETED if doc["ends_at"] <= now else SCHEDULED
 
 
+def closes_at(doc: dict) -> datetime:
+    """When registration closes: the deadline, or else the start."""
+    return doc.get("registration_deadline") or doc["starts_at"]
 
-def _organiser_errors(organiser: Any) -> list[dict]:
-    if isinstance(organiser, dict) and isinstance(organiser.get("sub"), str) and organiser["sub"]:
-        return []
-    return [{"field": "organiser", "message": "the organiser must be a person with a sub"}]
 
+def check_open(doc: dict, now: datetime) -> None:
+    """Conflict, in words a registrant understands, when registration is closed at `now`."""
+    if doc["status"] == CANCELLED:
+        raise Conflict("De activiteit is geannuleerd; inschrijven kan niet meer.")
+    if doc["starts_at"] <= now:
+        raise Conflict("De activiteit is al begonnen; inschrijven kan niet meer.")
+    if closes_at(doc) <= now:
+        raise Conflict(f"De inschrijving is gesloten: de deadline was {in_dutch(closes_at(doc))}.")
+
+
+def places_left(doc: dict) -> int | None:
+    """Free places (None: unlimited); a place that came free goes to the waitlist first."""
+    if doc["capacity"] is None:
+        return None
+    return 0 if doc.get("waiting", 0) else max(0, doc["capacity"] - doc.get("confirmed", 0))
+
+
+# -- scheduling -----------------------------------------------------------------------------------
 
 def _key_errors(key: Any) -> list[dict]:
     if key is None or (isinstance(key, str) and 0 < len(key) <= MAX_IDEMPOTENCY_KEY):
@@ -118,52 +103,127 @@ def new_activity(fields: Any, organiser: Any, now: datetime,
                  idempotency_key: str | None = None) -> tuple[dict, ActivityScheduled]:
     """A new scheduled activity document from request fields, and the event it causes.
 
-    Raises Invalid naming every field that breaks a rule. The idempotency key is
-    the organiser's (a retried request sends the same one); without one the id
-    stands in, so every such request makes a new activity.
+    Raises Invalid naming every field that breaks a rule, then Forbidden unless the organiser
+    may manage activities of its organisation (left out: the organiser's own). The idempotency
+    key is the organiser's (a retried request sends the same one); without one the id stands
+    in, so every such request makes a new activity.
     """
-    errors = _organiser_errors(organiser) + _key_errors(idempotency_key)
-    try:
-        request = NewActivity.model_validate(fields)
-    except ValidationError as exc:
-        errors = field_errors(exc) + errors
+    errors = []
+    if not (isinstance(organiser, dict) and isinstance(organiser.get("sub"), str) and organiser["sub"]):
+        errors.append({"field": "organiser", "message": "the organiser must be a person with a sub"})
+        organiser = {}
+    errors += _key_errors(idempotency_key)
+    if isinstance(fields, dict) and "organisation" not in fields and organiser.get("organisation"):
+        fields = {**fields, "organisation": organiser["organisation"]}
+    request, field_problems = activity_fields(fields)
+    errors = field_problems + errors
     if errors:
         raise Invalid("the activity has invalid fields", errors)
+    if not may_manage(request.organisation, organiser):
+        raise Forbidden("organisers schedule activities of the organisation their token names "
+                        f"({organiser.get('organisation') or 'none'}); admins of any")
 
     now = utc_ms(now)
     activity_id = uuid.uuid4().hex
     doc = {
         "_id": activity_id,
-        "title": request.title,
-        "description": request.description,
-        "kind": request.kind,
-        "starts_at": request.starts_at,
-        "ends_at": request.ends_at,
-        "topics": request.topics,
-        "focus_areas": request.focus_areas,
-        "audiences": request.audiences,
-        "organisation": request.organisation,
-        "capacity": request.capacity,
-        "online_url": str(request.online_url) if request.online_url else None,
-        "location": request.location.model_dump() if request.location else None,
+        **stored_fields(request),
         "status": SCHEDULED,
         "organiser": {"sub": organiser["sub"], "name": organiser.get("name")},
         "idempotency_key": idempotency_key or activity_id,
         "created_at": now,
         "updated_at": now,
         "version": 1,
+        "sequence": 0,       # iCalendar SEQUENCE: one more with every change an organiser makes
+        # who holds a place and who waits, in order (registration ids); see storage.Activities
+        "places": [], "waitlist": [], "confirmed": 0, "waiting": 0, "arrivals": 0, "roster": 0,
+        "reminded_for": None,   # the start time the reminders went out for
     }
     return doc, scheduled(doc)
 
 
+# -- changing and cancelling ----------------------------------------------------------------------
+
+def _check_changeable(doc: dict, actor: dict, now: datetime, based_on: int | None) -> None:
+    check_manager(doc, actor)
+    if doc["status"] == CANCELLED:
+        raise Conflict("De activiteit is geannuleerd; wijzigen kan niet meer.")
+    if doc["ends_at"] <= now:
+        raise Conflict("De activiteit is al voorbij; wijzigen kan niet meer.")
+    if based_on is not None and based_on != doc["version"]:
+        raise Conflict(f"De activiteit is intussen gewijzigd (nu versie {doc['version']}); "
+                       "laad haar opnieuw en probeer het nog eens.")
+
+
+def update(doc: dict, changes: Any, actor: dict, now: datetime, based_on: int | None = None) -> Change:
+    """An organiser's edit: the fields given change, and the activity as a whole must still be
+    valid. Every real change raises the SEQUENCE and is announced; no change writes nothing.
+    Capacity may not drop below the confirmed places (checked again by the write itself)."""
+    _check_changeable(doc, actor, now, based_on)
+    if not isinstance(changes, dict):
+        raise Invalid("the changes are not an object", [{"field": "fields", "message": "expected an object"}])
+    unknown = [{"field": name, "message": "not a field an organiser may change"}
+               for name in changes if name not in CHANGEABLE]
+    current = {name: doc.get(name) for name in (*CHANGEABLE, "organisation")}
+    request, errors = activity_fields({**current, **changes})
+    if unknown or errors:
+        raise Invalid("the changes have invalid fields", unknown + errors)
+    new = stored_fields(request)
+    changed = {name: new[name] for name in CHANGEABLE if new[name] != doc.get(name)}
+    if not changed:
+        return Change({})
+    requires = {}
+    capacity, confirmed = new["capacity"], doc.get("confirmed", 0)
+    if capacity is not None:
+        if capacity < confirmed:
+            raise Conflict(f"De capaciteit kan niet lager dan {confirmed}: er zijn al {confirmed} "
+                           "bevestigde inschrijvingen.")
+        requires = {"confirmed": {"$lte": capacity}}
+    now = utc_ms(now)
+    after = {**doc, **changed, "updated_at": now, "sequence": doc.get("sequence", 0) + 1}
+    return Change({**changed, "updated_at": now, "sequence": after["sequence"]}, [updated(after)], requires)
+
+
+def cancel(doc: dict, reason: Any, actor: dict, now: datetime) -> Change:
+    """The organiser cancels: nobody holds a place or waits any more (the service tells each
+    registrant with a `registration.cancelled` in the same write), and the calendar says so."""
+    check_manager(doc, actor)
+    if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= MAX_REASON:
+        raise Invalid("a cancellation needs a reason",
+                      [{"field": "reason", "message": f"a text of 3 to {MAX_REASON} characters"}])
+    if doc["status"] == CANCELLED:
+        raise Conflict("De activiteit is al geannuleerd.")
+    if doc["ends_at"] <= now:
+        raise Conflict("De activiteit is al voorbij; annuleren kan niet meer.")
+    now = utc_ms(now)
+    after = {**doc, "sequence": doc.get("sequence", 0) + 1}
+    return Change({"status": CANCELLED, "cancel_reason": reason.strip(), "cancelled_at": now, "updated_at": now,
+                   "sequence": after["sequence"], "places": [], "waitlist": [], "confirmed": 0, "waiting": 0},
+                  [cancelled(after, now)], {"roster": doc.get("roster", 0)})
+
+
+# -- public events --------------------------------------------------------------------------------
+
+def _content(activity: dict) -> dict:
+    return {
+        "id": activity["_id"], "title": activity["title"], "kind": activity["kind"],
+        "starts_at": activity["starts_at"], "ends_at": activity["ends_at"],
+        "location_name": activity["location"]["name"] if activity["location"] else None,
+        "online": activity["online_url"] is not None,
+        "topics": activity["topics"], "focus_areas": activity["focus_areas"],
+        "organisation": activity["organisation"], "capacity": activity["capacity"],
+    }
+
+
 def scheduled(activity: dict) -> ActivityScheduled:
     """The public event announcing `activity`: nothing about the organiser as a person."""
-    return ActivityScheduled(
-        id=activity["_id"], title=activity["title"], kind=activity["kind"],
-        starts_at=activity["starts_at"], ends_at=activity["ends_at"],
-        location_name=activity["location"]["name"] if activity["location"] else None,
-        online=activity["online_url"] is not None,
-        topics=activity["topics"], focus_areas=activity["focus_areas"],
-        organisation=activity["organisation"], capacity=activity["capacity"],
-    )
+    return ActivityScheduled(**_content(activity))
 
+
+def updated(activity: dict) -> ActivityUpdated:
+    return ActivityUpdated(**_content(activity), sequence=activity["sequence"], updated_at=activity["updated_at"])
+
+
+def cancelled(activity: dict, at: datetime) -> ActivityCancelled:
+    return ActivityCancelled(id=activity["_id"], title=activity["title"], starts_at=activity["starts_at"],
+                             sequence=activity["sequence"], cancelled_at=at)

@@ -232,6 +232,10 @@ class SearchIndex:
                                                        upsert=True, return_document=True)["n"]
             numbers = dict(zip(renumbered, range(last - len(renumbered) + 1, last + 1), strict=True))
         changes: dict[str, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+        # cards before the bitmaps, so that no search finds a number whose card is not there yet;
+        # where each publication is indexed after them, so that a batch that dies in between is
+        # redone in full; old cards last
+        cards: list[ReplaceOne] = []
         writes: list[ReplaceOne | DeleteOne] = []
         for i, (publication_id, doc, entry) in enumerate(zip(ids, docs, entries, strict=True)):
             old_n, old_keys = entry.get("n"), set(entry.get("keys", []))
@@ -241,15 +245,16 @@ class SearchIndex:
                 changes[key][1].add(old_n)
             for key in new_keys - old_keys if new_n == old_n else new_keys:
                 changes[key][0].add(new_n)
-            if old_n is not None and old_n != new_n:
-                writes.append(DeleteOne({"_id": f"{generation}/card:{old_n}"}))
             if doc is None:
                 writes.append(DeleteOne({"_id": f"{generation}/pub:{publication_id}"}))
             else:
-                writes.append(ReplaceOne({"_id": f"{generation}/card:{new_n}"}, card_of(doc), upsert=True))
+                cards.append(ReplaceOne({"_id": f"{generation}/card:{new_n}"}, card_of(doc), upsert=True))
                 writes.append(ReplaceOne({"_id": f"{generation}/pub:{publication_id}"},
                                          {"n": new_n, "listed_at": doc.get("listed_at"), "keys": sorted(new_keys)},
                                          upsert=True))
+            if old_n is not None and old_n != new_n:
+                writes.append(DeleteOne({"_id": f"{generation}/card:{old_n}"}))
+        self._write(cards)
         touched = self._apply(generation, changes)
         self._write(writes)
         # after the writes, so that no replica keeps what it read before them under the new version

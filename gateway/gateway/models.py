@@ -128,7 +128,17 @@ def _this_century(value: date) -> date:
 
 
 Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_this_century)]
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254)]
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+
+
+def _email(value: Any) -> Any:
+    # before the pattern (which stays, for the OpenAPI document): a message a person understands
+    if isinstance(value, str) and not re.match(EMAIL_PATTERN, value):
+        raise PydanticCustomError("email", "an e-mail address, e.g. naam@example.nl")
+    return value
+
+
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254), BeforeValidator(_email)]
 Capacity = Annotated[int, Field(ge=1, le=100_000, description="places; null: unlimited")]
 
 

@@ -105,6 +105,8 @@ def test_registering_the_token_link_the_waitlist_and_the_organisers_view(api):
     assert twice["detail"] == "Dit e-mailadres is al ingeschreven voor deze activiteit."
     missing = api("POST", f"/activities/{aid}/registrations", ANYONE, 422, json={"name": "Zonder adres"})
     assert [e["field"] for e in missing["errors"]] == ["email"]
+    typo = api("POST", f"/activities/{aid}/registrations", ANYONE, 422, json={"name": "Typo", "email": "typo.voorbeeld.nl"})
+    assert typo["errors"] == [{"field": "email", "message": "an e-mail address, e.g. naam@example.nl"}]
     fatima = api("POST", f"/activities/{aid}/registrations", FATIMA, 201)   # name and address from her token
     assert fatima["status"] == "confirmed" and fatima["member"] and "token" not in fatima
     daan = api("POST", f"/activities/{aid}/registrations", ANYONE, 201,

@@ -1,6 +1,8 @@
 """The front door (nginx, deploy/frontdoor.sh) in front of the running gateway, as readers meet it:
 anonymous public reads come from its cache, nothing with a token or cookie is kept, every answer
 carries its own request id, and the gateway sees the reader's address, not a claimed one."""
+import json
+import socket
 import uuid
 
 import pytest
@@ -84,3 +86,33 @@ def test_the_calendar_feed_is_kept_like_json(front_door):
     assert second.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert second.content == first.content and second.content.startswith(b"BEGIN:VCALENDAR\r\n")
     assert requests.get(url, headers={"If-None-Match": first.headers["ETag"]}, timeout=10).status_code == 304
+
+
+def test_what_the_front_door_refuses_itself_is_problem_json(front_door):
+    """A request line nginx cannot read never reaches the gateway: its refusal reads like every
+    other error of the API."""
+    with socket.create_connection(front_door.address.rsplit(":", 1), timeout=10) as conn:
+        conn.sendall(b"GET /api/v1/activities/%00%ff HTTP/1.1\r\nHost: wijkwijzer\r\nConnection: close\r\n\r\n")
+        answer = b"".join(iter(lambda: conn.recv(65536), b""))
+    head, body = answer.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 400") and b"Content-Type: application/problem+json" in head
+    assert json.loads(body) == {"type": "https://wijkwijzer.nl/problems/bad-request", "title": "Bad request",
+                                "status": 400, "detail": "the front door cannot read this request"}
+
+
+def test_a_gateway_that_cannot_be_reached_is_a_503_problem_to_retry(tmp_path):
+    with socket.socket() as s:   # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        nowhere = f"127.0.0.1:{s.getsockname()[1]}"
+    door = FrontDoor(tmp_path, nowhere)
+    door.run("up")
+    try:
+        answer = requests.post(f"{door.base_url}/api/v1/publications", json={}, timeout=10)
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+        assert answer.headers["Content-Type"] == "application/problem+json"
+        assert answer.json()["type"] == "https://wijkwijzer.nl/problems/service-unavailable"
+        assert answer.headers["X-Request-ID"]
+        assert requests.get(f"{door.base_url}/.front-door/unavailable", timeout=10).status_code == 404, \
+            "the error pages are not routes"
+    finally:
+        door.run("down")

@@ -212,9 +212,12 @@ class GatewayService:
     def register(self, request, activity_id):
         fields = json_body(request, models.RegistrationRequest, optional=True).model_dump(exclude_none=True)
         member = request.caller and request.caller.model_dump()
-        # a random id of this request: the service tells the call delivered again (its first process
-        # died) from a second registration by it; a client cannot choose it for someone else's
-        created = call(self.events.register, activity_id, fields, member, uuid.uuid4().hex, timeout=self._timeout())
+        # the client's Idempotency-Key, else a random id of this request: the service tells the same
+        # registration asked again (a client retrying after a 504, a call delivered again after its
+        # process died) from a second one for the address, and answers it with a new token. Only
+        # whoever sent the key knows it, so nobody else can ask for someone's registration this way.
+        attempt = request.headers.get("Idempotency-Key") or f"request-{uuid.uuid4().hex}"
+        created = call(self.events.register, activity_id, fields, member, attempt, timeout=self._timeout())
         return json_response(created, 201,
                              {"Location": f"{API}/activities/{activity_id}/registrations/{created['id']}"})
 

@@ -3,6 +3,7 @@ organisers of the activity's organisation and of another, admins. Registrations,
 the CSV export, iCalendar with conditional GETs, and every refusal, held to the OpenAPI document."""
 import csv
 import io
+import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -92,6 +93,26 @@ def test_who_may_schedule_change_and_cancel(api):
     closed = api("POST", f"/activities/{activity['id']}/registrations", ANYONE, 409,
                  json={"name": "Daan de Jong", "email": "daan@voorbeeld.nl"})
     assert closed["detail"] == "De activiteit is geannuleerd; inschrijven kan niet meer."
+
+
+def test_a_registration_asked_again_with_its_idempotency_key_is_the_same_with_a_new_token(api):
+    """A client that never saw its answer (a 504) asks again with its Idempotency-Key: the same
+    registration, with a new token in place of the lost one."""
+    aid = new_activity(api)["id"]
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    lieke = api("POST", f"/activities/{aid}/registrations", ANYONE, 201, headers=key,
+                json={"name": "Lieke Doğan", "email": "lieke@voorbeeld.nl"})
+    again = api("POST", f"/activities/{aid}/registrations", ANYONE, 201, headers=key,
+                json={"name": "Lieke Doğan", "email": "lieke@voorbeeld.nl"})
+    assert (again["id"], again["status"]) == (lieke["id"], lieke["status"]) and again["token"] != lieke["token"]
+    link = f"/activities/{aid}/registrations/{lieke['id']}"
+    api("GET", link, ANYONE, 403, params={"token": lieke["token"]})
+    assert api("GET", link, ANYONE, 200, params={"token": again["token"]})["name"] == "Lieke Doğan"
+    api("POST", f"/activities/{aid}/registrations", ANYONE, 409, headers={"Idempotency-Key": uuid.uuid4().hex},
+        json={"name": "Lieke", "email": "lieke@voorbeeld.nl"})
+    api("DELETE", link, ANYONE, 200, params={"token": again["token"]})
+    api("POST", f"/activities/{aid}/registrations", ANYONE, 422, headers={"Idempotency-Key": "k" * 201},
+        json={"name": "Lange Sleutel", "email": "sleutel@voorbeeld.nl"})
 
 
 def test_registering_the_token_link_the_waitlist_and_the_organisers_view(api):

@@ -347,3 +347,23 @@ def test_the_same_call_delivered_again_finishes_its_registration_with_a_new_toke
     placed = rpc.register(event["id"], person(71), None, "attempt-3")
     assert (placed["id"], placed["status"]) == (doc["_id"], "confirmed")
     assert Activities(db).find(event["id"])["confirmed"] == 2
+
+
+def test_a_registration_placed_by_a_process_that_died_before_mirroring_it_gets_a_number(rpc, db):
+    """As if the process died right after the activity's write: the activity holds the
+    registration, its document still says pending and has no arrival number. The call delivered
+    again mirrors it with the next number, so the organisers' list (in arrival order) shows it."""
+    event = activity(rpc, capacity=5)
+    before = rpc.register(event["id"], person(80))
+    doc, _ = registering.new_registration(Activities(db).find(event["id"]), person(81), None, datetime.now(UTC),
+                                          "attempt-81")
+    Registrations(db).insert(doc, [])
+    stored = Activities(db).find(event["id"])
+    assert Activities(db).place(stored, doc["_id"], registering.FREE, [])
+    after = rpc.register(event["id"], person(82))
+    again = rpc.register(event["id"], person(81), None, "attempt-81")
+    assert (again["id"], again["status"]) == (doc["_id"], "confirmed")
+    assert again["arrival"] > after["arrival"] > before["arrival"]
+    listed = rpc.registrations(event["id"], ORGANISER, None, 2, None)
+    rest = rpc.registrations(event["id"], ORGANISER, None, 2, listed["next_cursor"])
+    assert [r["id"] for r in listed["items"] + rest["items"]] == [before["id"], after["id"], doc["_id"]]

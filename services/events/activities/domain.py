@@ -92,7 +92,7 @@ def places_left(doc: dict) -> int | None:
 
 # -- scheduling -----------------------------------------------------------------------------------
 
-def _key_errors(key: Any) -> list[dict]:
+def key_errors(key: Any) -> list[dict]:
     if key is None or (isinstance(key, str) and 0 < len(key) <= MAX_IDEMPOTENCY_KEY):
         return []
     return [{"field": "idempotency_key",
@@ -112,7 +112,7 @@ def new_activity(fields: Any, organiser: Any, now: datetime,
     if not (isinstance(organiser, dict) and isinstance(organiser.get("sub"), str) and organiser["sub"]):
         errors.append({"field": "organiser", "message": "the organiser must be a person with a sub"})
         organiser = {}
-    errors += _key_errors(idempotency_key)
+    errors += key_errors(idempotency_key)
     if isinstance(fields, dict) and "organisation" not in fields and organiser.get("organisation"):
         fields = {**fields, "organisation": organiser["organisation"]}
     request, field_problems = activity_fields(fields)

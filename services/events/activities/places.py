@@ -27,7 +27,7 @@ from wijkwijzer.errors import Conflict, NotFound
 from wijkwijzer.outbox import OutboxSender
 
 from . import domain, registering, reminders
-from .registering import CANCELLED, PENDING, WAITLISTED
+from .registering import CANCELLED, CONFIRMED, PENDING, WAITLISTED
 from .storage import COLLECTION, Activities, Registrations
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,10 @@ class Places:
         status = registering.settled(registration, activity)
         if status is None:
             return registration
+        if arrival is None and registration.get("arrival") is None and status in (CONFIRMED, WAITLISTED):
+            # placed by a process that died before it recorded the number: the next one, so that
+            # every listed registration has its place in the organisers' list
+            arrival = self.activities.next_arrival(activity["_id"])
         if self.registrations.settle(registration, status, now, arrival):
             return {**registration, "status": status, f"{status}_at": now,
                     **({"arrival": arrival} if arrival is not None else {})}

@@ -52,6 +52,8 @@ def new_registration(activity: dict, fields: Any, member: dict | None, now: date
     caller's random id of this request (the gateway's), by which a repeat of the same call is
     told from a second registration."""
     domain.check_open(activity, now)
+    if problems := domain.key_errors(attempt):
+        raise Invalid("the registration has invalid fields", problems)
     given = fields if isinstance(fields, dict) else {}
     if member:   # name and address from the token; the body may fill in what the token lacks
         given = {"name": member.get("name") or given.get("name"), "email": member.get("email") or given.get("email")}
@@ -76,7 +78,7 @@ def new_registration(activity: dict, fields: Any, member: dict | None, now: date
         "holder": f"{activity['_id']}/{email}",
         "registered_at": utc_ms(now),
         "arrival": None,
-        "attempt": attempt if isinstance(attempt, str) and 0 < len(attempt) <= 100 else None,
+        "attempt": attempt,
     }, token
 
 

@@ -123,6 +123,11 @@ class Activities:
         return _visible(self.collection.find_one_and_update(query, outbox.staged(update, events),
                                                             return_document=_AFTER))
 
+    def next_arrival(self, activity_id: str) -> int:
+        """A number after every arrival so far (for a registration placed without one)."""
+        return self.collection.find_one_and_update({"_id": activity_id}, {"$inc": {"arrivals": 1}},
+                                                   return_document=_AFTER)["arrivals"]
+
     def promote(self, doc: dict, registration_id: str, events: list[CloudEvent]) -> dict | None:
         """Move the registration from the waitlist to a place, if it still waits and a place is
         free at the capacity read in `doc`. It was first on the waitlist: the list only grows at

@@ -79,7 +79,7 @@ def test_the_reminder_sweep_with_nothing_due_reads_no_activity(listened):
             "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
             "online_url": "https://meet.example.org/buurt"}, admin, now)
         db.activities.insert_one(doc)
-        ReminderCalendar(db).note(doc["_id"], doc["starts_at"], now)   # all due in a day or more
+        ReminderCalendar(db).note_start(doc["_id"], doc["starts_at"], now)   # all due in a day or more
 
     commands.seen.clear()
     worker_factory(EventsService, db=db).send_reminders()

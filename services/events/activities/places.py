@@ -23,6 +23,7 @@ from typing import Any
 
 from pymongo.database import Database
 from wijkwijzer.cloudevents import CloudEvent, EventData
+from wijkwijzer.due import HOUR
 from wijkwijzer.errors import Conflict, NotFound
 from wijkwijzer.outbox import OutboxSender
 
@@ -188,7 +189,7 @@ class Places:
         if activity["status"] != domain.SCHEDULED or registering.reminded(activity) or activity["starts_at"] <= now:
             return True
         due = reminders.due_at(activity["starts_at"])
-        if due >= reminders.hour_ends(hour):
+        if due >= HOUR.end(hour):
             return True   # moved: noted under its new hour too
         if due > now:
             return False

@@ -17,6 +17,7 @@ from wijkwijzer import pages
 from wijkwijzer.claims import Claims
 from wijkwijzer.cloudevents import CloudEvent, EventData, envelope
 from wijkwijzer.consumer import event_consumer
+from wijkwijzer.due import HOUR
 from wijkwijzer.errors import EXPECTED, Conflict, Invalid
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
@@ -290,7 +291,7 @@ class EventsService:
     def _note_reminder(self, activity_id: str) -> None:
         doc = Activities(self.db).find(activity_id)
         if doc["status"] == domain.SCHEDULED:
-            ReminderCalendar(self.db).note(doc["_id"], doc["starts_at"], datetime.now(UTC))
+            ReminderCalendar(self.db).note_start(doc["_id"], doc["starts_at"], datetime.now(UTC))
 
     @configured_timer(REMINDER_INTERVAL, 60)
     def send_reminders(self) -> None:
@@ -301,12 +302,12 @@ class EventsService:
             if claim is None:
                 return
             calendar, places, now = ReminderCalendar(self.db), self._places(), datetime.now(UTC)
-            for hour, activity_ids in calendar.due(now):
+            for hour, activity_ids in calendar.due(HOUR.of(now)):
                 for activity_id in activity_ids:
                     if places.remind(activity_id, hour, now):
                         calendar.handled(hour, activity_id)
                     claim.renew()
-            calendar.close_hours_before(now)
+            calendar.close_before(HOUR.of(now))
 
 
 def _statuses(statuses: list[str] | None) -> list[str] | None:

@@ -234,7 +234,7 @@ class PublicationsService:
                     if self._review_due(publications, publication_id, now):
                         calendar.handled(day, publication_id)
                     claim.renew()
-            calendar.close_days_before(today)
+            calendar.close_before(today)
 
     def _review_due(self, publications: Publications, publication_id: str, now: datetime) -> bool:
         """Tell the editors if the publication's review date passed; False to try it again later."""

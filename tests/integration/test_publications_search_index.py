@@ -149,3 +149,41 @@ def test_a_search_never_finds_a_number_whose_card_is_not_there_yet(db, monkeypat
     search_index.put([d["_id"] for d in docs[:5]])
     search_index.put([d["_id"] for d in docs[5:]])
     assert seen == [(5, 5), (12, 12)]
+
+
+@pytest.mark.parametrize("listed_anew", [False, True], ids=["edited", "published-anew"])
+def test_a_batch_that_died_after_its_bitmaps_leaves_nothing_behind_once_redone(db, monkeypatch, listed_anew):
+    """The consumer's process dies after the bitmaps of a batch are written, before the entries
+    say so; the publication then changes again and the next batch indexes it. Nothing of the
+    dead batch stays: no word it no longer has, no second number, no stray card."""
+    search_index = SearchIndex(db, COLLECTION)
+    doc = published("Buurtpreventie in Overvecht")
+    db[COLLECTION].insert_one(doc)
+    search_index.put([doc["_id"]])
+
+    def change(title: str) -> None:
+        fields = {**{k: doc[k] for k in schemas.CONTENT}, "title": title}
+        later = {"listed_at": doc["listed_at"] + timedelta(days=1)} if listed_anew else {}
+        db[COLLECTION].update_one({"_id": doc["_id"]}, {"$set": {**domain.indexed(fields), **later}})
+        doc.update(later)
+
+    change("Wijkveiligheid in Overvecht")
+    apply = SearchIndex._apply
+
+    def apply_then_die(self, generation, changes):
+        apply(self, generation, changes)
+        raise SystemExit("killed")
+    monkeypatch.setattr(SearchIndex, "_apply", apply_then_die)
+    with pytest.raises(SystemExit):
+        search_index.put([doc["_id"]])
+    monkeypatch.setattr(SearchIndex, "_apply", apply)
+    change("Bewonersavond in Overvecht")
+    search_index.put([doc["_id"]])
+
+    n = entry(search_index, doc["_id"])["n"]
+    assert "pending" not in entry(search_index, doc["_id"])
+    assert numbers(search_index, "buurtpreventie") == set() and numbers(search_index, "wijkveiligheid") == set()
+    assert numbers(search_index, "bewonersavond") == {n} and numbers(search_index, "overvecht") == {n}
+    assert set(search_index.read([], ["status"]).bits("field:status=published")) == {n}
+    cards = search_index.collection.count_documents({"_id": {"$regex": "/card:"}})
+    assert cards == 1

@@ -24,7 +24,8 @@ Documents of the `search_index` collection, all in the current generation `<g>`:
                                                     with t in their title (relevance tier)
     {_id: "<g>/field:<f>", values: {<v>: bits}}     ... per value of each field in FIELDS
     {_id: "<g>/card:<n>", ...}                      what a result shows of publication n
-    {_id: "<g>/pub:<id>", n, listed_at, keys}       where a publication is indexed now
+    {_id: "<g>/pub:<id>", n, listed_at, keys}       where a publication is indexed now (and,
+                                                    while a batch writes it, `pending: {n, keys}`)
     {_id: "<g>/next", n}                            the next number to give out
 
     {_id: "current", ..., retired: [g']}           generations a rebuild replaced (see rebuild)
@@ -46,7 +47,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pymongo import DeleteOne, ReplaceOne
+from pymongo import DeleteOne, ReplaceOne, UpdateOne
 from pymongo.database import Database
 from pyroaring import BitMap, FrozenBitMap
 
@@ -232,29 +233,41 @@ class SearchIndex:
                                                        upsert=True, return_document=True)["n"]
             numbers = dict(zip(renumbered, range(last - len(renumbered) + 1, last + 1), strict=True))
         changes: dict[str, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
-        # cards before the bitmaps, so that no search finds a number whose card is not there yet;
-        # where each publication is indexed after them, so that a batch that dies in between is
-        # redone in full; old cards last
+        # In this order: the cards, so that no search finds a number whose card is not there yet;
+        # a `pending` mark on each entry, saying what the bitmaps are about to hold of it; the
+        # bitmaps; the entries themselves (which drops the marks); old cards. A batch that dies
+        # part-way is redone in full by the next: what its entries and marks name is taken out of
+        # the bitmaps wherever it is not wanted now.
         cards: list[ReplaceOne] = []
+        marks: list[UpdateOne] = []
         writes: list[ReplaceOne | DeleteOne] = []
         for i, (publication_id, doc, entry) in enumerate(zip(ids, docs, entries, strict=True)):
-            old_n, old_keys = entry.get("n"), set(entry.get("keys", []))
+            old_n, old_keys, pending = entry.get("n"), set(entry.get("keys", [])), entry.get("pending")
             new_n = None if doc is None else numbers.get(i, old_n)
             new_keys = keys_of(doc) if doc else set()
-            for key in old_keys - new_keys if new_n == old_n else old_keys:
-                changes[key][1].add(old_n)
-            for key in new_keys - old_keys if new_n == old_n else new_keys:
+            held: dict[int, set[str]] = defaultdict(set)   # what the bitmaps may hold of it, by number
+            if old_n is not None:
+                held[old_n] |= old_keys
+            if pending:
+                held[pending["n"]] |= set(pending["keys"])
+            for n, keys in held.items():
+                for key in keys - new_keys if n == new_n else keys:
+                    changes[key][1].add(n)
+            for key in new_keys - old_keys if new_n == old_n and not pending else new_keys:
                 changes[key][0].add(new_n)
+            entry_id = f"{generation}/pub:{publication_id}"
             if doc is None:
-                writes.append(DeleteOne({"_id": f"{generation}/pub:{publication_id}"}))
+                writes.append(DeleteOne({"_id": entry_id}))
             else:
                 cards.append(ReplaceOne({"_id": f"{generation}/card:{new_n}"}, card_of(doc), upsert=True))
-                writes.append(ReplaceOne({"_id": f"{generation}/pub:{publication_id}"},
+                marks.append(UpdateOne({"_id": entry_id}, {"$set": {"pending": {"n": new_n, "keys": sorted(new_keys)}}},
+                                       upsert=True))
+                writes.append(ReplaceOne({"_id": entry_id},
                                          {"n": new_n, "listed_at": doc.get("listed_at"), "keys": sorted(new_keys)},
                                          upsert=True))
-            if old_n is not None and old_n != new_n:
-                writes.append(DeleteOne({"_id": f"{generation}/card:{old_n}"}))
+            writes += [DeleteOne({"_id": f"{generation}/card:{n}"}) for n in held if n != new_n]
         self._write(cards)
+        self._write(marks)
         touched = self._apply(generation, changes)
         self._write(writes)
         # after the writes, so that no replica keeps what it read before them under the new version
@@ -286,7 +299,7 @@ class SearchIndex:
         self._write(writes)
         return list(by_document)
 
-    def _write(self, writes: list[ReplaceOne | DeleteOne | dict]) -> None:
+    def _write(self, writes: list[ReplaceOne | UpdateOne | DeleteOne | dict]) -> None:
         """In bounded batches: a long article touches some hundreds of word documents, and a
         rebuild writes every document of the index (ReplaceOne/DeleteOne, or dicts to insert)."""
         for start in range(0, len(writes), WRITE_BATCH):

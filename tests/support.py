@@ -45,18 +45,57 @@ def amqp_answers(amqp_uri: str) -> bool:
         return False
 
 
-@contextlib.contextmanager
-def broker_stopped(amqp_uri: str):
-    """Stop the RabbitMQ application (the node stays up) and always start it again.
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    Every later test needs the broker, hence the `finally`.
-    """
-    subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, capture_output=True)
-    try:
-        yield
-    finally:
-        subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, capture_output=True)
-        eventually(lambda: amqp_answers(amqp_uri), timeout=60, interval=0.5, what="RabbitMQ to accept connections")
+
+class RabbitServer:
+    """A RabbitMQ node of a test's own (Debian's rabbitmq-server, as deploy/infra.sh runs the
+    machine's) on free ports with a private state dir, for a test that stops the broker: the
+    machine's broker, which other test runs and a local platform use, never goes down."""
+
+    def __init__(self, state_dir: pathlib.Path):
+        self.state_dir = state_dir
+        self.node = f"wwtest-{uuid.uuid4().hex[:8]}@localhost"
+        self.port, self.management_port, self.dist_port = _free_port(), _free_port(), _free_port()
+        self.infra = {"AMQP_URI": f"amqp://guest:guest@127.0.0.1:{self.port}/",
+                      "MANAGEMENT_URL": f"http://127.0.0.1:{self.management_port}"}
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run(["rabbitmqctl", "-q", "-n", self.node, *args], check=True, capture_output=True, timeout=120)
+
+    def up(self) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        (self.state_dir / "enabled_plugins").write_text("[rabbitmq_management].\n")
+        (self.state_dir / "rabbitmq.conf").write_text(
+            f"listeners.tcp.default = 127.0.0.1:{self.port}\nmanagement.tcp.ip = 127.0.0.1\n"
+            f"management.tcp.port = {self.management_port}\n")
+        if os.geteuid() == 0:   # Debian's rabbitmq-server runs the node as the rabbitmq user
+            subprocess.run(["chown", "-R", "rabbitmq:rabbitmq", str(self.state_dir)], check=True)
+        subprocess.run(["rabbitmq-server", "-detached"], check=True, capture_output=True, timeout=60, env={
+            **os.environ, "RABBITMQ_NODENAME": self.node, "RABBITMQ_DIST_PORT": str(self.dist_port),
+            "RABBITMQ_MNESIA_BASE": str(self.state_dir / "mnesia"), "RABBITMQ_LOG_BASE": str(self.state_dir / "log"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.state_dir / "enabled_plugins"),
+            "RABBITMQ_CONFIG_FILE": str(self.state_dir / "rabbitmq"), "RABBITMQ_PID_FILE": str(self.state_dir / "pid")})
+        self._ctl("wait", "--timeout", "60", str(self.state_dir / "pid"))
+        eventually(lambda: requests.get(f"{self.infra['MANAGEMENT_URL']}/api/overview", auth=("guest", "guest"),
+                                        timeout=2).ok, timeout=60, what="the management API of the test's RabbitMQ")
+
+    def down(self) -> None:
+        self._ctl("stop", str(self.state_dir / "pid"))
+
+    @contextlib.contextmanager
+    def stopped(self):
+        """Stop the RabbitMQ application (the node stays up), and always start it again."""
+        self._ctl("stop_app")
+        try:
+            yield
+        finally:
+            self._ctl("start_app")
+            eventually(lambda: amqp_answers(self.infra["AMQP_URI"]), timeout=60, interval=0.5,
+                       what="RabbitMQ to accept connections")
 
 
 class Broker:

@@ -1,7 +1,10 @@
 """Fixtures of the reliability layer: every test gets a RabbitMQ vhost and a database of
 its own, fast retry and relay settings, and nameko containers that are always stopped."""
 import contextlib
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
 
 import eventlet
 import pymongo
@@ -10,7 +13,7 @@ from nameko.containers import ServiceContainer
 
 from tests.conftest import database_name
 from tests.platform import Platform
-from tests.support import Broker, MongoServer
+from tests.support import Broker, MongoServer, RabbitServer
 
 
 @pytest.fixture
@@ -87,3 +90,17 @@ def own_database_platform(infra, tmp_path_factory):
         running.down()   # and drops its databases on the shared server
         vhost.delete()
         server.down()
+
+
+@pytest.fixture
+def own_rabbit():
+    """A RabbitMQ node of this test's own, for a test that stops the broker. Its state dir is
+    outside pytest's (which the rabbitmq user that runs the node may not enter)."""
+    server = RabbitServer(Path(tempfile.mkdtemp(prefix="wijkwijzer-rabbitmq-")))
+    try:
+        server.up()
+        yield server
+    finally:
+        with contextlib.suppress(Exception):
+            server.down()
+        shutil.rmtree(server.state_dir, ignore_errors=True)

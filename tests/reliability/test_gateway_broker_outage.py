@@ -13,15 +13,29 @@ import requests
 from gateway.tokens import mint
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.platform import JWT_SECRET
-from tests.support import broker_stopped, eventually
+from tests.platform import JWT_SECRET, Platform
+from tests.support import Broker, eventually
 
 pytestmark = pytest.mark.reliability
 
 DRAFT = {"title": "Samen veilig in Zuidwest", "kind": "praktijkvoorbeeld", "topics": ["veiligheid"]}
 
 
-def test_accepted_writes_reach_consumers_after_an_outage_and_refused_ones_store_nothing(platform):
+@pytest.fixture
+def platform(infra, own_rabbit, tmp_path):
+    """The whole platform on a RabbitMQ node of this test's own, which it stops."""
+    vhost = Broker(own_rabbit.infra, "wijkwijzer-platform")
+    vhost.create()
+    running = Platform({**infra, **own_rabbit.infra, "AMQP_URI": vhost.amqp_uri}, tmp_path)
+    try:
+        running.up()
+        yield running
+    finally:
+        running.down()
+        vhost.delete()
+
+
+def test_accepted_writes_reach_consumers_after_an_outage_and_refused_ones_store_nothing(platform, own_rabbit):
     token = mint(JWT_SECRET, "outage-author", "Olga", None, ["member"])
     auth = {"Authorization": f"Bearer {token}"}
     api = f"{platform.base_url}/api/v1/publications"
@@ -44,7 +58,7 @@ def test_accepted_writes_reach_consumers_after_an_outage_and_refused_ones_store_
     worker.start()
     try:
         eventually(lambda: len(results) >= 3, what="a few writes before the outage")
-        with broker_stopped(platform.infra["AMQP_URI"]):
+        with own_rabbit.stopped():
             # The first call on a connection the broker just dropped cannot know whether its
             # request got through (504); once the gateway finds the broker refusing, it says so.
             def refused():

@@ -13,7 +13,7 @@ from wijkwijzer import claims, outbox
 from wijkwijzer.cloudevents import envelope
 
 from tests.reliability.harness import call
-from tests.support import amqp_answers, broker_stopped, eventually
+from tests.support import Broker, amqp_answers, eventually
 
 pytestmark = pytest.mark.reliability
 
@@ -21,6 +21,15 @@ AUTHOR = {"sub": "u-anna", "name": "Anna de Vries", "roles": ["member"]}
 DRAFT = {"title": "Buurtpreventie in de Schilderswijk", "summary": "Wat werkt",
          "kind": "praktijkvoorbeeld", "topics": ["veiligheid"]}
 OBSERVER = "reliability-observer"
+
+
+@pytest.fixture
+def broker(own_rabbit):
+    """The tests of this module stop the broker: their vhost is on a RabbitMQ node of their own."""
+    broker = Broker(own_rabbit.infra, "wijkwijzer-outbox")
+    broker.create()
+    yield broker
+    broker.delete()
 
 
 def observe_submitted(broker, config: dict) -> None:
@@ -32,12 +41,12 @@ def observe_submitted(broker, config: dict) -> None:
 
 
 def test_a_submit_while_the_broker_is_down_is_published_when_it_is_back(
-        containers, service_config, db, broker):
+        containers, service_config, db, broker, own_rabbit):
     observe_submitted(broker, service_config)
     publications = containers(PublicationsService)
     notifications = containers(NotificationsService)
 
-    with broker_stopped(broker.amqp_uri):
+    with own_rabbit.stopped():
         assert not amqp_answers(broker.amqp_uri), "the broker is really down"
         draft = call(publications, "create_draft", DRAFT, AUTHOR)
         submitted = call(publications, "submit", draft["id"], AUTHOR)

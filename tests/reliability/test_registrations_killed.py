@@ -41,8 +41,8 @@ def test_a_replica_killed_mid_burst_overbooks_nothing_and_loses_nothing(platform
     base = f"{platform.base_url}/api/v1"
     starts = datetime.now(UTC) + timedelta(days=10)
     key = uuid.uuid4().hex
-    # as clients should: a 504 (a connection an earlier test's broker outage left behind, say) is
-    # tried again with the same Idempotency-Key
+    # as clients should: a 504 (the gateway cannot know whether the call got through) is tried
+    # again with the same Idempotency-Key
     activity = eventually(lambda: _created(requests.post(f"{base}/activities", timeout=10, headers={
         **ADMIN, "Idempotency-Key": key}, json={
         "title": "Netwerkbijeenkomst wijkwerkers", "description": "Kennismaken.", "kind": "netwerkbijeenkomst",

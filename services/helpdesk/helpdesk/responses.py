@@ -35,18 +35,18 @@ class WijkwijzenPage(Page[WijkwijzeEntry]):
     """The roster by name."""
 
 
-class Person(Answer):
+class Assignee(Answer):
     sub: str = Field(None, description="their account; left out for an anonymous asker")
     name: str | None
 
 
-class Asker(Answer):
+class QuestionAsker(Answer):
     member: bool = Field(description="signed in when asking (follows it up signed in, not with a token)")
     name: str | None
     email: str = Field(None, description="for the asker and admins only")
 
 
-class Message(Answer):
+class ThreadMessage(Answer):
     id: str
     kind: Literal["message", "answer"]
     author_role: Literal["asker", "wijkwijze"]
@@ -56,7 +56,7 @@ class Message(Answer):
     at: Rfc3339
 
 
-class HistoryEntry(Answer):
+class QuestionEvent(Answer):
     at: Rfc3339
     action: Literal["asked", "assigned", "pooled", "picked_up", "taken_from_pool", "declined", "timeout",
                     "answered", "closed", "reopened", "escalated"]
@@ -93,11 +93,11 @@ class Question(Answer):
     consent_to_publish: bool
     status: QuestionStatus
     pooled: bool = Field(description="in the national pool: nobody on the roster fitted; every wijkwijze sees it")
-    asker: Asker
-    assignee: Person | None
+    asker: QuestionAsker
+    assignee: Assignee | None
     viewer_role: Literal["asker", "assignee", "pool", "admin"] = Field(description="how the caller sees it")
-    messages: list[Message] = Field(description="the thread, oldest first")
-    history: list[HistoryEntry] = Field(description="oldest first")
+    messages: list[ThreadMessage] = Field(description="the thread, oldest first")
+    history: list[QuestionEvent] = Field(description="oldest first")
     asked_at: Rfc3339
     first_response_due: Rfc3339 = Field(description="a number of Dutch working days after asking")
     first_response_at: Rfc3339 | None
@@ -124,7 +124,7 @@ class QuestionListed(Answer):
     municipality: str | None
     status: QuestionStatus
     pooled: bool
-    assignee: Person | None
+    assignee: Assignee | None
     asked_at: Rfc3339
     first_response_due: Rfc3339
     first_response_at: Rfc3339 | None

@@ -36,10 +36,11 @@ def focus_areas() -> dict[str, str]:
 
 
 def municipality(name: str) -> str:
-    """A municipality's name as shown: spaces tidied, and the taxonomy's spelling when it knows it."""
+    """A municipality's name as shown: spaces tidied, a capital first letter, and the taxonomy's
+    spelling when it knows it."""
     tidy = " ".join(name.split())
     known = {m.casefold(): m for m in focus_areas().values()}
-    return known.get(tidy.casefold(), tidy)
+    return known.get(tidy.casefold(), tidy[:1].upper() + tidy[1:])
 
 
 def municipality_key(name: str) -> str:
@@ -66,7 +67,12 @@ def region_keys(regions: list[str]) -> list[str]:
 
 
 def _regions(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(region(v) for v in values))
+    """Each region once (by key), as first given."""
+    regions = {}
+    for value in values:
+        found = region(value)
+        regions.setdefault(region_keys([found])[0], found)
+    return list(regions.values())
 
 
 class Wijkwijze(BaseModel):

@@ -18,40 +18,23 @@ nearest-rank. Progress goes to stderr, the table to stdout.
 from __future__ import annotations
 
 import argparse
-import math
-import os
-import platform as machine
 import random
 import sys
-import tempfile
-import time
-import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pymongo
 import requests
 from gateway.tokens import mint
 from wijkwijzer import taxonomy
 
+from bench.harness import another_replica, at_once, own_platform, percentile, print_table, say
 from tests.content import Corpus
-from tests.platform import JWT_SECRET, Platform
-from tests.support import Broker
+from tests.platform import JWT_SECRET
 
 ADMIN = {"Authorization": f"Bearer {mint(JWT_SECRET, 'bench-beheer', 'Beheer', None, ['admin'])}"}
 NAMES = ["Fatima El Idrissi", "José Smit-Öztürk", "Daan de Jong", "Aïcha Benali", "Eline van der Berg",
          "Mohamed Bouzid", "Anouk Visser", "Chantal Ramdin", "Joris Mulder", "Sven Jansen"]
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] if ordered else float("nan")
 
 
 def fill_roster(base: str, size: int, capacity: int, seed: int) -> None:
@@ -71,24 +54,9 @@ def ask_all(base: str, total: int, clients: int, seed: int) -> tuple[list[float]
     """`total` questions by `clients` visitors at once: (seconds of each, (status code, routed to a
     wijkwijze or the pool) of each, wall seconds)."""
     corpus = Corpus(seed=seed, anchor=datetime.now(UTC))
-
-    def client(c: int) -> tuple[list[float], list]:
-        session, times, outcomes = requests.Session(), [], []
-        for i in range(c, total, clients):
-            body = {**corpus.question(i), "email": f"vrager.{seed}.{i}@voorbeeld.nl"}
-            started = time.perf_counter()
-            response = session.post(f"{base}/questions", json=body, timeout=60)
-            times.append(time.perf_counter() - started)
-            answer = response.json()
-            outcomes.append((response.status_code, ("pooled" if answer["pooled"] else "assigned")
-                             if response.status_code == 201 else response.text[:200]))
-        return times, outcomes
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        results = list(pool.map(client, range(clients)))
-    wall = time.perf_counter() - started
-    return [t for r in results for t in r[0]], [o for r in results for o in r[1]], wall
+    return at_once(total, clients, lambda session, i: session.post(
+        f"{base}/questions", json={**corpus.question(i), "email": f"vrager.{seed}.{i}@voorbeeld.nl"}, timeout=60),
+        lambda response: "pooled" if response.json()["pooled"] else "assigned")
 
 
 def loads(db) -> tuple[int, int, int, int]:
@@ -111,28 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--capacity", type=int, default=10, help="open questions per wijkwijze")
     args = parser.parse_args(argv)
 
-    infra = {"AMQP_URI": os.environ["AMQP_URI"], "MONGODB_URI": os.environ["MONGODB_URI"],
-             "MANAGEMENT_URL": "http://127.0.0.1:15672", "TAG": f"bench{uuid.uuid4().hex[:6]}"}
-    vhost = Broker(infra, f"bench-questions-{infra['TAG']}")
-    vhost.create()
-    running = Platform({**infra, "AMQP_URI": vhost.amqp_uri}, Path(tempfile.mkdtemp(prefix="bench-questions-")))
-    # the questions stay assigned through the run: no assignment timeout meanwhile
-    running.env_of["helpdesk"] = {"ASSIGNMENT_TIMEOUT": "86400"}
     rows = []
-    try:
-        say("starting the platform")
-        running.up()
+    # the questions stay assigned through the run: no assignment timeout meanwhile
+    with own_platform("questions", {"helpdesk": {"ASSIGNMENT_TIMEOUT": "86400"}}) as (running, vhost, infra):
         base = f"{running.base_url}/api/v1"
         db = pymongo.MongoClient(infra["MONGODB_URI"], tz_aware=True)[running.database("helpdesk")]
         for replicas in (1, 2):
             if replicas == 2:
-                say("starting a second helpdesk service")
-                running.start("helpdesk", replica=2)
-                deadline = time.monotonic() + 60
-                while (vhost.depth("rpc-helpdesk") or (0, 0))[1] < 2:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("the second helpdesk service did not start")
-                    time.sleep(0.2)
+                another_replica(running, vhost, "helpdesk")
             for size in args.rosters:
                 for collection in ("wijkwijzen", "questions", "deadlines"):   # a fresh start, indexes kept
                     db[collection].delete_many({})
@@ -143,25 +97,15 @@ def main(argv: list[str] | None = None) -> int:
                 times, outcomes, wall = ask_all(base, args.questions, args.clients, seed)
                 errors = [o for o in outcomes if o[0] != 201]
                 assigned, pooled, over, wrong = loads(db)
-                rows.append((replicas, size, args.questions, wall, args.questions / wall, percentile(times, 50),
-                             percentile(times, 95), assigned, pooled, size * args.capacity, over, wrong, len(errors)))
+                rows.append((replicas, size, args.questions, f"{wall:.1f}", f"{args.questions / wall:.1f}",
+                             f"{percentile(times, 50) * 1000:.0f}", f"{percentile(times, 95) * 1000:.0f}",
+                             assigned, pooled, size * args.capacity, over, wrong, len(errors)))
                 if errors:
                     say(f"  not asked: {errors[:3]}")
-
-        print(f"machine: {machine.node()} {os.cpu_count()} cores, {machine.python_implementation()} "
-              f"{machine.python_version()}; MongoDB-wire server {infra['MONGODB_URI']}; through the gateway, "
-              f"{args.clients} visitors at once")
-        header = ("helpdesk", "wijkwijzen", "questions", "seconds", "questions/s", "p50 ms", "p95 ms", "assigned",
-                  "pooled", "places", "over capacity", "loads wrong", "errors")
-        print(" | ".join(header))
-        print(" | ".join("-" * len(h) for h in header))
-        for (replicas, size, n, wall, rate, p50, p95, assigned, pooled, places, over, wrong, errors) in rows:
-            print(f"{replicas} | {size} | {n} | {wall:.1f} | {rate:.1f} | {p50 * 1000:.0f} | {p95 * 1000:.0f} | "
-                  f"{assigned} | {pooled} | {places} | {over} | {wrong} | {errors}")
+        print_table(infra, args.clients, ("helpdesk", "wijkwijzen", "questions", "seconds", "questions/s", "p50 ms",
+                                          "p95 ms", "assigned", "pooled", "places", "over capacity", "loads wrong",
+                                          "errors"), rows)
         print(f"over capacity or wrong loads in all runs: {sum(r[10] + r[11] for r in rows)} (must be 0)")
-    finally:
-        running.down()
-        vhost.delete()
     return 1 if any(r[10] or r[11] or r[12] for r in rows) else 0
 
 

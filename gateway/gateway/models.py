@@ -198,8 +198,8 @@ class QuestionRequest(Strict):
     focus_area: one_of("focus_areas") | None = Field(default=None, description="a focus area, or a municipality")
     municipality: Municipality | None = Field(default=None, description="a municipality's name, e.g. Gouda")
     email: Email | None = Field(default=None, description="required when not signed in")
-    consent_to_publish: bool = Field(default=False, description="the answer may become a Q&A in the kennisbank, "
-                                                                "without personal data")
+    consent_to_publish: bool = Field(default=False, strict=True,
+                                     description="the answer may become a Q&A in the kennisbank, without personal data")
 
 
 class MessageRequest(Strict):
@@ -217,7 +217,8 @@ class WijkwijzeRequest(Strict):
     regions: list[Text(1, 100)] = Field(default_factory=list, max_length=50,
                                         description="focus areas (slugs) and municipalities (names, e.g. Gouda)")
     capacity: int = Field(strict=True, ge=0, le=50, description="most open questions at once (0: takes none)")
-    away_until: date | None = Field(default=None, description="away until this day (back on it)")
+    away_until: Annotated[date, BeforeValidator(_iso_text)] | None = Field(
+        default=None, description="away until this day (back on it), YYYY-MM-DD")
 
 
 # -- query strings (a list field may be repeated: ?topic=a&topic=b means a or b) ------------------

@@ -5,11 +5,10 @@ kennisbank is down), events as a partner sees them; every answer held to the Ope
 import uuid
 
 import pytest
-import requests
 from gateway.tokens import mint
 
 from tests.platform import JWT_SECRET
-from tests.support import Documented, EventTap, eventually
+from tests.support import Api, EventTap, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -19,20 +18,6 @@ def bearer(sub, name, *roles, email=None):
 
 BEHEER = bearer("beheer", "Beheer", "admin")
 FATIMA = bearer("fatima", "Fatima El Idrissi", "member", email="fatima@voorbeeld.nl")
-
-
-class Api:
-    """Calls the API and holds every answer to the OpenAPI document, errors included."""
-
-    def __init__(self, base_url):
-        self.base = f"{base_url}/api/v1"
-        self.documented = Documented(base_url)
-
-    def __call__(self, method, path, who=None, expect=200, **kwargs):
-        response = requests.request(method, self.base + path, headers=who or {}, timeout=15, **kwargs)
-        assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text}"
-        self.documented.check(response)
-        return response.json()
 
 
 @pytest.fixture(scope="module")

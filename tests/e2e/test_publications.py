@@ -3,11 +3,10 @@ the Q&A draft, search with filters, facets and pages; events as a partner sees t
 import uuid
 
 import pytest
-import requests
 from gateway.tokens import mint
 
 from tests.platform import JWT_SECRET
-from tests.support import Documented, EventTap, eventually
+from tests.support import Api, EventTap, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -17,20 +16,6 @@ def bearer(sub, *roles):
 
 
 ANNA, BRAM, EVA = bearer("anna", "member"), bearer("bram", "member"), bearer("eva", "editor")
-
-
-class Api:
-    """Calls the API and holds every answer to the OpenAPI document, errors included."""
-
-    def __init__(self, base_url):
-        self.base = f"{base_url}/api/v1"
-        self.documented = Documented(base_url)
-
-    def __call__(self, method, path, who=None, expect=200, **kwargs):
-        response = requests.request(method, self.base + path, headers=who or {}, timeout=15, **kwargs)
-        assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text}"
-        self.documented.check(response)
-        return response.json()
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,11 @@ import eventlet
 import pymongo
 import pytest
 from helpdesk.service import HelpdeskService
-from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ClusterRpcProxy
 from wijkwijzer import taxonomy
 
 from tests.content import Corpus
-from tests.support import EventTap, eventually
+from tests.support import EventTap, Replicas, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -31,24 +30,9 @@ def replicas(service_config):
     """`start()` runs one more replica; `stop(replica)` stops one; all are stopped at the end."""
     config = {**service_config, "DEADLINE_INTERVAL": 0.3, "OUTBOX_RELAY_INTERVAL": 0.3, "EVENT_RETRY_DELAY_MS": 100,
               "ASSIGNMENT_TIMEOUT": 2, "RELATED_TIMEOUT": 0.3}
-    running: list[ServiceContainer] = []
-
-    class Replicas:
-        @staticmethod
-        def start() -> ServiceContainer:
-            container = ServiceContainer(HelpdeskService, dict(config))
-            container.start()
-            running.append(container)
-            return container
-
-        @staticmethod
-        def stop(container: ServiceContainer) -> None:
-            running.remove(container)
-            container.stop()
-
-    yield Replicas
-    for stopping in [eventlet.spawn(c.stop) for c in running]:
-        stopping.wait()
+    replicas = Replicas(HelpdeskService, config)
+    yield replicas
+    replicas.stop_all()
 
 
 def database(config):

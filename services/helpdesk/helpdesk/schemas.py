@@ -1,7 +1,6 @@
-"""What callers may send the helpdesk: request models, validated by pydantic.
-
-The gateway validates HTTP requests with its own models; these check every RPC caller again
-(the gateway, demo data, scripts), so nothing unchecked is ever stored.
+"""The helpdesk's request models: a question, a thread message, a reason to decline, the
+filters of a list. Every RPC caller is held to them (the gateway checks HTTP requests with its
+own models first; demo data and scripts call the service directly): nothing unchecked is stored.
 """
 from __future__ import annotations
 
@@ -62,7 +61,7 @@ class QuestionFields(Strict):
     focus_area: Annotated[str | None, AfterValidator(_focus_area)] = None
     municipality: Annotated[Text(2, 100) | None, AfterValidator(_municipality)] = None
     email: Annotated[Text(3, 254) | None, AfterValidator(_email)] = None
-    consent_to_publish: bool = False
+    consent_to_publish: bool = Field(default=False, strict=True)
 
     @model_validator(mode="after")
     def _one_place(self) -> QuestionFields:

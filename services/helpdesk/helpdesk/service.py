@@ -216,15 +216,21 @@ class HelpdeskService:
         first = {"first_response_at": now} if question["first_response_at"] is None else {}
         return {**first, **({"picked_up_at": now} if question["picked_up_at"] is None else {})}
 
-    @rpc(expected_exceptions=EXPECTED)
-    def post_message(self, question_id: str, fields: dict, caller: dict | None = None, token: str | None = None) -> dict:
-        body = validated(MessageFields, fields, "the message").body
+    def _write_in_thread(self, question_id: str, fields: dict, caller: dict | None, token: str | None,
+                         kind: str) -> tuple[dict, str, dict, datetime]:
+        """(the question, the caller's role, their new message or answer, now) once they may write it;
+        a wijkwijze writing in a pooled question takes it on first."""
+        body = validated(MessageFields, fields, f"the {kind}").body
         question, role = self._seen(question_id, caller, token)
-        questions.check_message(question, role)
+        (questions.check_answer if kind == "answer" else questions.check_message)(question, role)
         now = utc_ms(datetime.now(UTC))
         if role == POOL:
             question, role = self._take_from_pool(question, caller, now), questions.ASSIGNEE
-        message = threads.message(body, questions.author(role, caller), "message", now)
+        return question, role, threads.message(body, questions.author(role, caller), kind, now), now
+
+    @rpc(expected_exceptions=EXPECTED)
+    def post_message(self, question_id: str, fields: dict, caller: dict | None = None, token: str | None = None) -> dict:
+        question, role, message, now = self._write_in_thread(question_id, fields, caller, token, "message")
         firsts = self._first_response(question, role, now)
         written = self._assignments().write(
             question, {"status": {"$ne": CLOSED}, **({"assignee": caller["sub"]} if role != ASKER else {})},
@@ -239,15 +245,10 @@ class HelpdeskService:
     def answer(self, question_id: str, fields: dict, caller: dict) -> dict:
         """The assignee's answer (a wijkwijze's, for a pooled question): `answered`, and its events;
         with the asker's consent also the Q&A for the kennisbank, without personal data."""
-        body = validated(MessageFields, fields, "the answer").body
-        question, role = self._seen(question_id, caller, None)
-        questions.check_answer(question, role)
-        now = utc_ms(datetime.now(UTC))
-        if role == POOL:
-            question, role = self._take_from_pool(question, caller, now), questions.ASSIGNEE
-        message = threads.message(body, questions.author(role, caller), "answer", now)
+        question, role, message, now = self._write_in_thread(question_id, fields, caller, None, "answer")
         entry = Wijkwijzen(self.db).get(caller["sub"]) or {}
-        data = [self._posted(question, message), *questions.answered(question, body, entry.get("name"), now)]
+        data = [self._posted(question, message),
+                *questions.answered(question, message["body"], entry.get("name"), now)]
         written = self._assignments().write(
             question, {"assignee": caller["sub"], "status": {"$in": list(OPEN)}},
             {"$set": {"status": ANSWERED, "answered_at": now, **self._first_response(question, role, now)},

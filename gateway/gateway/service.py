@@ -259,7 +259,9 @@ class GatewayService:
     def ask_question(self, request):
         fields = json_body(request, models.QuestionRequest).model_dump(exclude_none=True)
         asker = request.caller and request.caller.model_dump()
-        created = call(self.helpdesk.ask, fields, asker, timeout=self._timeout())
+        # a random id of this request: the service tells the call delivered again (its first process
+        # died) from a second question
+        created = call(self.helpdesk.ask, fields, asker, uuid.uuid4().hex, timeout=self._timeout())
         return json_response(created, 201, {"Location": f"{API}/questions/{created['id']}"})
 
     @route("related_publications")

@@ -2,11 +2,12 @@
 import uuid
 from datetime import datetime
 
+import pymongo
 import pytest
 from helpdesk.service import HelpdeskService
 from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_hook
-from wijkwijzer.errors import Invalid
+from wijkwijzer.errors import Invalid, NotFound
 
 pytestmark = pytest.mark.integration
 
@@ -66,3 +67,17 @@ def test_the_roster_is_sorted_by_name_whatever_the_case(helpdesk):
 
 def test_ping_reports_the_database(helpdesk):
     assert call(helpdesk, "ping") == {"service": "helpdesk", "status": "ok", "problems": []}
+
+
+def test_the_same_ask_delivered_again_stores_one_question_with_the_new_token(helpdesk, config):
+    question = {"title": "Wie helpt ons met een buurtmoestuin?", "body": "We hebben een braakliggend veld.",
+                "topics": ["ontmoeting"], "municipality": "Zwolle", "email": "tuin@voorbeeld.nl"}
+    first = call(helpdesk, "ask", question, None, "attempt-42")
+    again = call(helpdesk, "ask", question, None, "attempt-42")   # its first answer never left
+    other = call(helpdesk, "ask", question, None, "attempt-43")
+    assert again["id"] == first["id"] != other["id"] and again["token"] != first["token"]
+    assert call(helpdesk, "get_question", first["id"], None, again["token"])["viewer_role"] == "asker"
+    with pytest.raises(NotFound):
+        call(helpdesk, "get_question", first["id"], None, first["token"])
+    with pymongo.MongoClient(config["MONGODB_URI"]) as client:
+        assert client[config["MONGODB_DATABASE"]].questions.count_documents({"attempt": "attempt-42"}) == 1

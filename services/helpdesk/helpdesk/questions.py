@@ -53,9 +53,12 @@ def history_entry(now: datetime, action: str, by: str | None, **details) -> dict
     return {"at": utc_ms(now), "action": action, "by": by, **{k: v for k, v in details.items() if v is not None}}
 
 
-def new_question(fields: dict | None, member: dict | None, now: datetime, working_days: int) -> tuple[dict, str | None]:
+def new_question(fields: dict | None, member: dict | None, now: datetime, working_days: int,
+                 attempt: str | None = None) -> tuple[dict, str | None]:
     """A question document, not routed yet, and an anonymous asker's secret token (None for a
-    member, who follows it up signed in). Invalid naming each bad field."""
+    member, who follows it up signed in). Invalid naming each bad field. `attempt`: the caller's
+    random id of this request (the gateway's), by which the same call delivered again is told from
+    a second question."""
     given = validated(QuestionFields, fields)
     now = utc_ms(now)
     if member:
@@ -97,7 +100,7 @@ def new_question(fields: dict | None, member: dict | None, now: datetime, workin
         "escalated_at": None,
         "answered_at": None,
         "closed_at": None,
-        "version": 1,
+        "attempt": attempt if isinstance(attempt, str) and 0 < len(attempt) <= 100 else question_id,
     }, token
 
 

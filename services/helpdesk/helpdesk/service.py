@@ -126,23 +126,39 @@ class HelpdeskService:
         return related_page(self._related(related.query_of(text if isinstance(text, str) else "")))
 
     @rpc(expected_exceptions=EXPECTED)
-    def ask(self, fields: dict, caller: dict | None = None) -> dict:
+    def ask(self, fields: dict, caller: dict | None = None, attempt: str | None = None) -> dict:
         """A new question from a member (`caller`) or an anonymous visitor (an e-mail address in
-        `fields`; they get a secret token, shown once), routed at once, with related publications."""
+        `fields`; they get a secret token, shown once), routed at once, with related publications.
+        `attempt`: a random id of the HTTP request (the gateway's), so that this call delivered
+        again (its first process died) finishes the question it stored, with a new token."""
         now = datetime.now(UTC)
-        question, token = questions.new_question(fields, caller, now, self._working_days())
+        question, token = questions.new_question(fields, caller, now, self._working_days(), attempt)
         desk, deadlines = self._assignments(), Deadlines(self.db)
         # before the write: a process that dies after it leaves these for the timer
         deadlines.set(question["_id"], ROUTE, now + ROUTING_GRACE)
         deadlines.set(question["_id"], SLA, question["first_response_due"])
         events = self._wrap([questions.asked(question)])
         mark = self.outbox.expect(storage.QUESTIONS, question["_id"])
-        Questions(self.db).insert(question, events)
-        self.outbox.send(storage.QUESTIONS, question["_id"], events, mark)
-        routed = desk.route(question, now)
-        log.info("question %s asked (%s)", question["_id"], "member" if caller else "anonymous")
-        suggestions = self._related(related.query_of(question["title"], question["body"]))
+        stored, created = Questions(self.db).insert(question, events)
+        self.outbox.send(storage.QUESTIONS, question["_id"], events if created else [], mark)
+        if created:
+            routed = desk.route(question, now)
+            log.info("question %s asked (%s)", question["_id"], "member" if caller else "anonymous")
+        else:
+            deadlines.drop(question["_id"], ROUTE, SLA)   # set for a question that was not stored
+            routed = self._ask_again(stored, token, now)
+        suggestions = self._related(related.query_of(routed["title"], routed["body"]))
         return new_question_view(routed, ASKER, token, suggestions)
+
+    def _ask_again(self, question: dict, token: str | None, now: datetime) -> dict:
+        """The same call again: its first answer never left, so the token (if any) is replaced by
+        the new one, and the question is routed if it was not yet."""
+        if token is not None:
+            Questions(self.db).new_token(question, questions.token_hash(token))
+        log.info("question %s asked again (the call delivered again)", question["_id"])
+        if question["status"] == NEW and question["assignee"] is None and not question["pooled"]:
+            return self._assignments().route(question, now)
+        return question
 
     # -- reading ----------------------------------------------------------------------------------
 

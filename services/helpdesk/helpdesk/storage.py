@@ -22,6 +22,7 @@ from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 from wijkwijzer import outbox
 from wijkwijzer.cloudevents import CloudEvent
 from wijkwijzer.errors import NotFound
@@ -34,6 +35,8 @@ INDEXES = {
         ([("name_key", 1), ("_id", 1)], {}),
     ],
     QUESTIONS: [
+        # the same call delivered again (its process died) finds the question it stored
+        ([("attempt", 1)], {"unique": True}),
         ([("assignee", 1), ("status", 1), ("asked_at", 1), ("_id", 1)], {}),
         ([("pooled", 1), ("asked_at", 1), ("_id", 1)], {}),
         ([("asked_at", 1), ("_id", 1)], {}),
@@ -111,8 +114,22 @@ class Questions:
     def __init__(self, db: Database):
         self.collection = db[QUESTIONS]
 
-    def insert(self, doc: dict, events: list[CloudEvent]) -> None:
-        self.collection.insert_one({**doc, **outbox.fields(events)})
+    def insert(self, doc: dict, events: list[CloudEvent]) -> tuple[dict, bool]:
+        """Store a new question with its events: (it, True); or (the question stored earlier by the
+        same `attempt`, False) when this is the same call again."""
+        try:
+            self.collection.insert_one({**doc, **outbox.fields(events)})
+        except DuplicateKeyError:
+            earlier = self.collection.find_one({"attempt": doc["attempt"]}, _HIDDEN)
+            if earlier is None:   # the clash was on something else
+                raise
+            return earlier, False
+        return doc, True
+
+    def new_token(self, question: dict, token_hash: str) -> None:
+        """The anonymous asker's token of the call again replaces the one whose answer never left."""
+        self.collection.update_one({"_id": question["_id"], "attempt": question["attempt"]},
+                                   {"$set": {"asker.token_hash": token_hash}})
 
     def find(self, question_id: Any) -> dict:
         doc = None

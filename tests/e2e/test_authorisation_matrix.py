@@ -162,6 +162,7 @@ def test_a_question_is_private_to_every_other_caller(platform, documented):
         **QUESTION, "topics": ["ondermijning"], "municipality": place}).json()
     assert asked["assignee"]["sub"] == "matrix-owner"
     path, token = f"{base}/questions/{asked['id']}", asked["token"]
+    assert requests.get(path, headers=owner, timeout=10).status_code == 200   # picked up: it stays with them
     actions = [("GET", "", None), ("POST", "/messages", {"body": "Mag ik meelezen?"}), ("POST", "/close", None),
                ("POST", "/reopen", None), ("POST", "/answer", {"body": "Zo zit het."}),
                ("POST", "/decline", {"reason": "Niet voor mij"})]

@@ -118,15 +118,18 @@ def test_a_member_asks_signed_in_and_a_decline_goes_elsewhere_never_back(api):
                                                        "email": "fatima@voorbeeld.nl"}
     first = asked["assignee"]["sub"]
     second = next(sub for sub in wijkwijzen if sub != first)
+    api("GET", f"/questions/{asked['id']}", wijkwijzen[first])   # picked up: no timeout meanwhile
     api("POST", f"/questions/{asked['id']}/decline", wijkwijzen[second], 404, json={"reason": "Niet de mijne"})
     receipt = api("POST", f"/questions/{asked['id']}/decline", wijkwijzen[first],
                   json={"reason": "Ik ken deze gemeente niet goed genoeg."})
     assert receipt["id"] == asked["id"]
     api("GET", f"/questions/{asked['id']}", wijkwijzen[first], 404)   # no longer theirs to see
+    api("GET", f"/questions/{asked['id']}", wijkwijzen[second])
     moved = api("GET", f"/questions/{asked['id']}", FATIMA)
     assert moved["assignee"]["sub"] == second
-    assert [h["action"] for h in moved["history"]] == ["asked", "assigned", "declined", "assigned"]
-    assert moved["history"][2]["note"] == "Ik ken deze gemeente niet goed genoeg."
+    assert [h["action"] for h in moved["history"]] == ["asked", "assigned", "picked_up", "declined", "assigned",
+                                                        "picked_up"]
+    assert moved["history"][3]["note"] == "Ik ken deze gemeente niet goed genoeg."
     api("POST", f"/questions/{asked['id']}/decline", wijkwijzen[second], json={"reason": "Geen tijd."})
     pooled = api("GET", f"/questions/{asked['id']}", FATIMA)
     assert pooled["pooled"] and pooled["assignee"] is None and pooled["status"] == "new"

@@ -95,7 +95,7 @@ def test_timeout_and_decline_route_again_never_back(replicas, service_config):
         opened = rpc.helpdesk.get_question(qid, holder)   # picked up: stays with them
         assert opened["picked_up_at"] and opened["viewer_role"] == "assignee"
         rpc.helpdesk.decline(qid, {"reason": "Ik ken de schuldhulp in Gouda niet goed genoeg."}, holder)
-        now_with = rpc.helpdesk.get_question(qid, BEHEER)
+        now_with = rpc.helpdesk.get_question(qid, other)   # picked up by the other one
         assert now_with["assignee"]["sub"] == other["sub"]
         rpc.helpdesk.decline(qid, {"reason": "Geen tijd deze maand."}, other)
         pooled = rpc.helpdesk.get_question(qid, BEHEER)

@@ -27,7 +27,7 @@ from wijkwijzer.rpc import rpc
 from wijkwijzer.timers import configured_timer
 from wijkwijzer.times import jsonable
 
-from . import questions, related, roster, storage, threads
+from . import questions, roster, storage, threads
 from .assignments import PICKUP, ROUTE, ROUTING_GRACE, SLA, Assignments
 from .events import QuestionEscalated, QuestionMessagePosted, QuestionReopened
 from .questions import (
@@ -42,6 +42,7 @@ from .questions import (
     history_entry,
     utc_ms,
 )
+from .related import query_of, suggestions
 from .responses import Declined
 from .schemas import MessageFields, QuestionFilters, Reason, validated
 from .storage import Deadlines, Questions, Wijkwijzen
@@ -91,7 +92,7 @@ class HelpdeskService:
         return int(self.config.get(SLA_WORKING_DAYS, 2))
 
     def _related(self, text: str) -> list[dict]:
-        return related.suggestions(self.publications, text, float(self.config.get(RELATED_TIMEOUT, 1.5)))
+        return suggestions(self.publications, text, float(self.config.get(RELATED_TIMEOUT, 1.5)))
 
     def _seen(self, question_id: str, caller: dict | None, token: str | None) -> tuple[dict, str]:
         """The question and how the caller sees it; NotFound for whoever may not see it."""
@@ -123,7 +124,7 @@ class HelpdeskService:
     @rpc(expected_exceptions=EXPECTED)
     def related(self, text: str) -> dict:
         """Publications that may answer a question being written (none when the kennisbank is slow)."""
-        return related_page(self._related(related.query_of(text if isinstance(text, str) else "")))
+        return related_page(self._related(query_of(text if isinstance(text, str) else "")))
 
     @rpc(expected_exceptions=EXPECTED)
     def ask(self, fields: dict, caller: dict | None = None, attempt: str | None = None) -> dict:
@@ -147,8 +148,8 @@ class HelpdeskService:
         else:
             deadlines.drop(question["_id"], ROUTE, SLA)   # set for a question that was not stored
             routed = self._ask_again(stored, token, now)
-        suggestions = self._related(related.query_of(routed["title"], routed["body"]))
-        return new_question_view(routed, ASKER, token, suggestions)
+        found = self._related(query_of(routed["title"], routed["body"]))
+        return new_question_view(routed, ASKER, token, found)
 
     def _ask_again(self, question: dict, token: str | None, now: datetime) -> dict:
         """The same call again: its first answer never left, so the token (if any) is replaced by

@@ -80,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     rows = []
-    # the questions stay assigned through the run: no assignment timeout meanwhile
-    with own_platform("questions", {"helpdesk": {"ASSIGNMENT_TIMEOUT": "86400"}}) as (running, vhost, infra):
+    # the questions stay assigned through the run: no assignment timeout meanwhile; and the gateway
+    # waits for an answer as in production (RPC_TIMEOUT 5 s), not the test suite's 3 s
+    settings = {"helpdesk": {"ASSIGNMENT_TIMEOUT": "86400"}, "gateway": {"RPC_TIMEOUT": "5"}}
+    with own_platform("questions", settings) as (running, vhost, infra):
         base = f"{running.base_url}/api/v1"
         db = pymongo.MongoClient(infra["MONGODB_URI"], tz_aware=True)[running.database("helpdesk")]
         for replicas in (1, 2):

@@ -18,36 +18,20 @@ Percentiles are nearest-rank. Progress goes to stderr, the table to stdout.
 from __future__ import annotations
 
 import argparse
-import math
-import os
-import platform as machine
 import sys
-import tempfile
-import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pymongo
 import requests
 from gateway.tokens import mint
 
-from tests.platform import JWT_SECRET, Platform
-from tests.support import Broker
+from bench.harness import another_replica, at_once, own_platform, percentile, print_table, say
+from tests.platform import JWT_SECRET
 
 ADMIN = {"Authorization": f"Bearer {mint(JWT_SECRET, 'bench-beheer', 'Beheer', None, ['admin'])}"}
 NAMES = ["Fatima El Idrissi", "José Smit-Öztürk", "Daan de Jong", "Aïcha Benali", "Eline van der Berg",
          "Mohamed Bouzid", "Anouk Visser", "Chantal Ramdin", "Joris Mulder", "Sven Jansen"]
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] if ordered else float("nan")
 
 
 def schedule(base: str, capacity: int, n: int) -> list[str]:
@@ -69,23 +53,10 @@ def register_all(base: str, activity_ids: list[str], total: int, clients: int) -
     (seconds of each, (status code, registration status) of each, wall seconds)."""
     run = uuid.uuid4().hex[:6]
 
-    def client(c: int) -> tuple[list[float], list]:
-        session, times, outcomes = requests.Session(), [], []
-        for i in range(c, total, clients):
-            body = {"name": f"{NAMES[i % len(NAMES)]} {i}", "email": f"deelnemer.{run}.{i}@voorbeeld.nl"}
-            started = time.perf_counter()
-            response = session.post(f"{base}/activities/{activity_ids[i % len(activity_ids)]}/registrations",
-                                    json=body, timeout=60)
-            times.append(time.perf_counter() - started)
-            outcomes.append((response.status_code,
-                             response.json().get("status") if response.status_code == 201 else response.text[:200]))
-        return times, outcomes
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        results = list(pool.map(client, range(clients)))
-    wall = time.perf_counter() - started
-    return [t for r in results for t in r[0]], [o for r in results for o in r[1]], wall
+    return at_once(total, clients, lambda session, i: session.post(
+        f"{base}/activities/{activity_ids[i % len(activity_ids)]}/registrations", timeout=60,
+        json={"name": f"{NAMES[i % len(NAMES)]} {i}", "email": f"deelnemer.{run}.{i}@voorbeeld.nl"}),
+        lambda response: response.json().get("status"))
 
 
 def overbooked(db, activity_ids: list[str]) -> tuple[int, int, int, int]:
@@ -111,27 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--activities", type=int, default=40, help="activities of the spread run")
     args = parser.parse_args(argv)
 
-    infra = {"AMQP_URI": os.environ["AMQP_URI"], "MONGODB_URI": os.environ["MONGODB_URI"],
-             "MANAGEMENT_URL": "http://127.0.0.1:15672", "TAG": f"bench{uuid.uuid4().hex[:6]}"}
-    vhost = Broker(infra, f"bench-registrations-{infra['TAG']}")
-    vhost.create()
-    running = Platform({**infra, "AMQP_URI": vhost.amqp_uri},
-                       Path(tempfile.mkdtemp(prefix="bench-registrations-")))
     rows = []
-    try:
-        say("starting the platform")
-        running.up()
+    with own_platform("registrations") as (running, vhost, infra):
         base = f"{running.base_url}/api/v1"
         db = pymongo.MongoClient(infra["MONGODB_URI"], tz_aware=True)[running.database("events")]
         for replicas in (1, 2):
             if replicas == 2:
-                say("starting a second events service")
-                running.start("events", replica=2)
-                deadline = time.monotonic() + 60
-                while (vhost.depth("rpc-events") or (0, 0))[1] < 2:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("the second events service did not start")
-                    time.sleep(0.2)
+                another_replica(running, vhost, "events")
             for scenario, activities, capacity in (("one popular activity", 1, args.capacity),
                                                    ("spread", args.activities,
                                                     max(1, args.capacity // args.activities))):
@@ -142,27 +99,15 @@ def main(argv: list[str] | None = None) -> int:
                 times, outcomes, wall = register_all(base, ids, args.registrations, args.clients)
                 errors = [o for o in outcomes if o[0] != 201]
                 confirmed, waitlisted, over, disagree = overbooked(db, ids)
-                rows.append((replicas, scenario, args.registrations, wall, args.registrations / wall,
-                             percentile(times, 50), percentile(times, 95), confirmed, waitlisted,
-                             capacity * activities, over, disagree, len(errors)))
+                rows.append((replicas, scenario, args.registrations, f"{wall:.1f}", f"{args.registrations / wall:.1f}",
+                             f"{percentile(times, 50) * 1000:.0f}", f"{percentile(times, 95) * 1000:.0f}", confirmed,
+                             waitlisted, capacity * activities, over, disagree, len(errors)))
                 if errors:
                     say(f"  not registered: {errors[:3]}")
-
-        print(f"machine: {machine.node()} {os.cpu_count()} cores, {machine.python_implementation()} "
-              f"{machine.python_version()}; MongoDB-wire server {infra['MONGODB_URI']}; through the gateway, "
-              f"{args.clients} visitors at once")
-        header = ("events", "scenario", "regs", "seconds", "regs/s", "p50 ms", "p95 ms", "confirmed",
-                  "waitlisted", "places", "overbooked", "mismatched", "errors")
-        print(" | ".join(header))
-        print(" | ".join("-" * len(h) for h in header))
-        for (replicas, scenario, n, wall, rate, p50, p95, confirmed, waitlisted, places, over, disagree,
-             errors) in rows:
-            print(f"{replicas} | {scenario} | {n} | {wall:.1f} | {rate:.1f} | {p50 * 1000:.0f} | "
-                  f"{p95 * 1000:.0f} | {confirmed} | {waitlisted} | {places} | {over} | {disagree} | {errors}")
+        print_table(infra, args.clients, ("events", "scenario", "regs", "seconds", "regs/s", "p50 ms", "p95 ms",
+                                          "confirmed", "waitlisted", "places", "overbooked", "mismatched", "errors"),
+                    rows)
         print(f"overbooking in all runs: {sum(r[10] for r in rows)} (must be 0)")
-    finally:
-        running.down()
-        vhost.delete()
     return 1 if any(r[10] for r in rows) else 0
 
 

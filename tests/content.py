@@ -7,6 +7,7 @@ drop, accents and plurals to fold. Publication i of a seed is always the same.
 
     corpus = Corpus(seed=1, anchor=datetime.now(UTC))
     fields, published_at = corpus.publication(17, words=1500)
+    question = corpus.question(3)   # a vraagbaak question: title, body, topics, region
 """
 from __future__ import annotations
 
@@ -76,6 +77,12 @@ def zipf_weights(n: int, offset: float = 1.0) -> list[float]:
     return list(accumulate(1 / (rank + offset) for rank in range(n)))
 
 
+QUESTION_OPENINGS = ("Hoe pakken we", "Wie heeft ervaring met", "Hoe betrekken we", "Wat werkt bij",
+                     "Hoe organiseer je", "Waar vinden we hulp bij", "Hoe krijgen we meer")
+MUNICIPALITIES = ("Gouda", "Zwolle", "Almere", "Deventer", "Leiden", "Haarlem", "Enschede", "Maastricht",
+                  "Rotterdam", "Utrecht", "'s-Hertogenbosch", "Alphen aan den Rijn")
+
+
 class Corpus:
     """Publication i of a seed is always the same, however the collection is grown to include it."""
 
@@ -111,6 +118,20 @@ class Corpus:
             "organisation": self._pick(rng, "organisations") if rng.random() < 0.7 else None,
         }
         return fields, self.anchor - SPREAD * rng.random()
+
+    def question(self, i: int) -> dict:
+        """The fields of question i for the vraagbaak: a title ending in a question mark, a few
+        sentences, one or two topics, and a focus area (mostly) or a municipality."""
+        rng = random.Random(f"{self.seed}:question:{i}")
+        place = {"focus_area": self._pick(rng, "focus_areas")} if rng.random() < 0.8 \
+            else {"municipality": rng.choice(MUNICIPALITIES)}
+        return {
+            "title": f"{rng.choice(QUESTION_OPENINGS)} {' '.join(self._words(rng, rng.randint(3, 8), 0.2))}?",
+            "body": " ".join(self._sentences(rng, rng.randint(25, 90))),
+            "topics": self._some(rng, "topics", 1, 2),
+            **place,
+            "consent_to_publish": rng.random() < 0.5,
+        }
 
     def _pick(self, rng: random.Random, vocabulary: str) -> str:
         return rng.choices(self.taxonomy[vocabulary], cum_weights=self.weights[vocabulary])[0]

@@ -65,6 +65,9 @@ class Platform:
             "EVENT_RETRY_DELAY_MS": "200",
             "OUTBOX_RELAY_INTERVAL": "0.5",
             "REVIEW_DUE_INTERVAL": "0.5",
+            "DEADLINE_INTERVAL": "0.5",      # the helpdesk's sweep of timeouts and SLA deadlines
+            "ASSIGNMENT_TIMEOUT": "6",       # a question not opened by its wijkwijze in 6 s is routed again
+            "RELATED_TIMEOUT": "1",
             "RPC_TIMEOUT": "3",
             "RATE_LIMIT_WRITES": "10000",  # the tests write fast; limits have their own test
             "TRUSTED_PROXIES": "127.0.0.1",  # the front door of test_front_door.py, as on a platform

@@ -289,3 +289,51 @@ class Documented:
         schema = {**documented["content"][content_type]["schema"], "components": self.document["components"]}
         body = response.json() if content_type.endswith("json") else response.text
         Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(body)
+
+
+class Api:
+    """Calls the HTTP API (`/api/v1`) as a client would and holds every answer to the OpenAPI
+    document, errors included."""
+
+    def __init__(self, base_url):
+        self.base = f"{base_url}/api/v1"
+        self.documented = Documented(base_url)
+
+    def __call__(self, method, path, who=None, expect=200, **kwargs):
+        """The JSON of the answer (the response itself for other content), which must have status `expect`."""
+        response = self.raw(method, path, who, **kwargs)
+        assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text}"
+        return response.json() if "json" in response.headers["Content-Type"] else response
+
+    def raw(self, method, path, who=None, headers=None, **kwargs):
+        response = requests.request(method, self.base + path, headers={**(who or {}), **(headers or {})},
+                                    timeout=15, **kwargs)
+        self.documented.check(response)
+        return response
+
+
+class Replicas:
+    """Replicas of one nameko service in this process, for tests of what several replicas do at
+    once: `start()` one more, `stop(replica)` one, `stop_all()` at the end."""
+
+    def __init__(self, service_class, config: dict):
+        self.service_class, self.config, self.running = service_class, config, []
+
+    def start(self):
+        from nameko.containers import ServiceContainer
+
+        container = ServiceContainer(self.service_class, dict(self.config))
+        container.start()
+        self.running.append(container)
+        return container
+
+    def stop(self, container) -> None:
+        self.running.remove(container)
+        container.stop()
+
+    def stop_all(self) -> None:
+        import eventlet
+
+        for stopping in [eventlet.spawn(c.stop) for c in self.running]:
+            stopping.wait()
+        self.running.clear()

@@ -193,6 +193,44 @@ class RegistrationRequest(Strict):
     email: Email | None = None
 
 
+# -- helpdesk -----------------------------------------------------------------------------------
+
+Municipality = Annotated[str, StringConstraints(pattern=r"^[^\W\d_][\w'’. -]{1,99}$|^['’]s-[\w'’. -]{1,97}$")]
+
+
+class QuestionRequest(Strict):
+    """Anonymous askers give an e-mail address (the answer reaches them there, and they get a
+    secret token to follow the question up); members ask as themselves."""
+
+    title: Text(3, 200)
+    body: Text(1, 10_000) = Field(description="Markdown")
+    topics: list[one_of("topics")] = Field(min_length=1, max_length=5)
+    focus_area: one_of("focus_areas") | None = Field(default=None, description="a focus area, or a municipality")
+    municipality: Municipality | None = Field(default=None, description="a municipality's name, e.g. Gouda")
+    email: Email | None = Field(default=None, description="required when not signed in")
+    consent_to_publish: bool = Field(default=False, strict=True,
+                                     description="the answer may become a Q&A in the kennisbank, without personal data")
+
+
+class MessageRequest(Strict):
+    body: Text(1, 10_000) = Field(description="Markdown")
+
+
+class DeclineRequest(Strict):
+    reason: Text(3, 1000)
+
+
+class WijkwijzeRequest(Strict):
+    name: Text(1, 200)
+    email: Email
+    topics: list[one_of("topics")] = Field(default_factory=list, max_length=17)
+    regions: list[Text(1, 100)] = Field(default_factory=list, max_length=50,
+                                        description="focus areas (slugs) and municipalities (names, e.g. Gouda)")
+    capacity: int = Field(strict=True, ge=0, le=50, description="most open questions at once (0: takes none)")
+    away_until: Annotated[date, BeforeValidator(_iso_text)] | None = Field(
+        default=None, description="away until this day (back on it), YYYY-MM-DD")
+
+
 # -- query strings (a list field may be repeated: ?topic=a&topic=b means a or b) ------------------
 
 Cursor = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,1024}$")]
@@ -274,6 +312,24 @@ class RegistrationsQuery(Strict):
 class TokenQuery(Strict):
     token: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{20,100}$")] | None = Field(
         default=None, description="the secret from the registration's confirmation (anonymous registrants)")
+
+
+class QuestionsQuery(Strict):
+    assigned_to: Literal["me", "pool", "all"] = Field(
+        default="me", description="me: the caller's own (default: open ones); pool: the national pool; all: admins")
+    status: list[Literal["new", "assigned", "answered", "closed", "reopened"]] = Field(
+        default_factory=list, max_length=5)
+    limit: Limit = 20
+    cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")
+
+
+class RelatedQuery(Strict):
+    q: Text(1, 500) = Field(description="the question as written so far")
+
+
+class QuestionTokenQuery(Strict):
+    token: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{20,100}$")] | None = Field(
+        default=None, description="the secret an anonymous asker got with the question")
 
 
 def query_parameters(model: type[BaseModel]) -> dict[str, dict]:

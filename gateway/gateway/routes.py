@@ -22,6 +22,8 @@ ANYONE = frozenset()   # anonymous callers included
 MEMBER = frozenset({"member"})
 EDITOR = frozenset({"editor"})
 ORGANISER = frozenset({"organiser"})
+WIJKWIJZE = frozenset({"wijkwijze"})
+ADMINS = frozenset({"admin"})
 ADMIN = "admin"
 ROLES = ("member", "wijkwijze", "editor", "organiser", "admin", "partner")
 
@@ -137,6 +139,43 @@ ROUTES: dict[str, Route] = {
                           "What waits for an editor, oldest first: submissions, pending revisions, "
                           "flagged and review-due publications", "publications", query=models.ReviewQueueQuery,
                           response="ReviewQueuePage"),
+    "ask_question": Route("POST", f"{API}/questions", ANYONE,
+                          "Ask the vraagbaak: routed at once to a wijkwijze (or the national pool). Anonymous "
+                          "askers give an e-mail address and get a secret token (shown once); with related "
+                          "publications from the kennisbank", "helpdesk", body=models.QuestionRequest, status=201,
+                          response="NewQuestion"),
+    "related_publications": Route("GET", f"{API}/questions/related", ANYONE,
+                                  "Publications that may answer a question being written (none when the "
+                                  "kennisbank does not answer in time)", "helpdesk", query=models.RelatedQuery,
+                                  response="RelatedPublications"),
+    "list_questions": Route("GET", f"{API}/questions", WIJKWIJZE,
+                            "A wijkwijze's own open questions, the national pool, or (admins) every question, "
+                            "oldest first", "helpdesk", query=models.QuestionsQuery, response="QuestionsPage"),
+    "get_question": Route("GET", f"{API}/questions/<question_id>", ANYONE,
+                          "A question with its thread and history (its asker: signed in or with `?token=`; its "
+                          "wijkwijze, who picks it up by opening it; wijkwijzen while it is in the pool; admins)",
+                          "helpdesk", query=models.QuestionTokenQuery, response="Question"),
+    "post_message": Route("POST", f"{API}/questions/<question_id>/messages", ANYONE,
+                          "Write in the thread (the asker, signed in or with `?token=`; the wijkwijze)", "helpdesk",
+                          body=models.MessageRequest, query=models.QuestionTokenQuery, status=201,
+                          response="Question"),
+    "answer_question": Route("POST", f"{API}/questions/<question_id>/answer", WIJKWIJZE,
+                             "Answer a question (its wijkwijze; any wijkwijze for a pooled one)", "helpdesk",
+                             body=models.MessageRequest, response="Question"),
+    "decline_question": Route("POST", f"{API}/questions/<question_id>/decline", WIJKWIJZE,
+                              "Give a question back (its wijkwijze): routed again, never to you", "helpdesk",
+                              body=models.DeclineRequest, response="Declined"),
+    "close_question": Route("POST", f"{API}/questions/<question_id>/close", ANYONE,
+                            "Close a question (its asker, signed in or with `?token=`; admins)", "helpdesk",
+                            query=models.QuestionTokenQuery, response="Question"),
+    "reopen_question": Route("POST", f"{API}/questions/<question_id>/reopen", ANYONE,
+                             "Reopen an answered or closed question (its asker; admins): back to its wijkwijze",
+                             "helpdesk", query=models.QuestionTokenQuery, response="Question"),
+    "put_wijkwijze": Route("PUT", f"{API}/wijkwijzen/<sub>", ADMINS,
+                           "Put a wijkwijze on the roster or change their entry", "helpdesk",
+                           body=models.WijkwijzeRequest, response="WijkwijzeEntry"),
+    "list_wijkwijzen": Route("GET", f"{API}/wijkwijzen", ADMINS, "The roster by name, with each one's load",
+                             "helpdesk", query=models.Page, response="WijkwijzenPage"),
 }
 
 

@@ -255,3 +255,70 @@ class GatewayService:
     def mark_attended(self, request, activity_id, registration_id):
         return call(self.events.mark_attended, activity_id, registration_id, request.caller.model_dump(),
                     timeout=self._timeout())
+
+    # -- helpdesk -------------------------------------------------------------------------------
+
+    @route("ask_question")
+    def ask_question(self, request):
+        fields = json_body(request, models.QuestionRequest).model_dump(exclude_none=True)
+        asker = request.caller and request.caller.model_dump()
+        # a random id of this request: the service tells the call delivered again (its first process
+        # died) from a second question
+        created = call(self.helpdesk.ask, fields, asker, uuid.uuid4().hex, timeout=self._timeout())
+        return json_response(created, 201, {"Location": f"{API}/questions/{created['id']}"})
+
+    @route("related_publications")
+    def related_publications(self, request):
+        return call(self.helpdesk.related, query(request, models.RelatedQuery).q, timeout=self._timeout())
+
+    @route("list_questions")
+    def list_questions(self, request):
+        wanted = query(request, models.QuestionsQuery)
+        return call(self.helpdesk.list_questions, request.caller.model_dump(),
+                    wanted.model_dump(include={"assigned_to", "status"}), wanted.limit, wanted.cursor,
+                    timeout=self._timeout())
+
+    def _asker(self, request) -> tuple[dict | None, str | None]:
+        """The signed-in caller, or the token of the query: one of them is needed."""
+        token = query(request, models.QuestionTokenQuery).token
+        if token is None and request.caller is None:
+            raise auth.unauthorised("sign in, or give the token you got with the question (?token=)")
+        return request.caller and request.caller.model_dump(), token
+
+    @route("get_question")
+    def get_question(self, request, question_id):
+        return call(self.helpdesk.get_question, question_id, *self._asker(request), timeout=self._timeout())
+
+    @route("post_message")
+    def post_message(self, request, question_id):
+        caller, token = self._asker(request)
+        message = json_body(request, models.MessageRequest).model_dump()
+        return 201, call(self.helpdesk.post_message, question_id, message, caller, token, timeout=self._timeout())
+
+    @route("answer_question")
+    def answer_question(self, request, question_id):
+        answer = json_body(request, models.MessageRequest).model_dump()
+        return call(self.helpdesk.answer, question_id, answer, request.caller.model_dump(), timeout=self._timeout())
+
+    @route("decline_question")
+    def decline_question(self, request, question_id):
+        reason = json_body(request, models.DeclineRequest).model_dump()
+        return call(self.helpdesk.decline, question_id, reason, request.caller.model_dump(), timeout=self._timeout())
+
+    @route("close_question")
+    def close_question(self, request, question_id):
+        return call(self.helpdesk.close, question_id, *self._asker(request), timeout=self._timeout())
+
+    @route("reopen_question")
+    def reopen_question(self, request, question_id):
+        return call(self.helpdesk.reopen, question_id, *self._asker(request), timeout=self._timeout())
+
+    @route("put_wijkwijze")
+    def put_wijkwijze(self, request, sub):
+        entry = json_body(request, models.WijkwijzeRequest).model_dump(mode="json")
+        return call(self.helpdesk.put_wijkwijze, sub, entry, timeout=self._timeout())
+
+    @route("list_wijkwijzen")
+    def list_wijkwijzen(self, request):
+        wanted = query(request, models.Page)
+        return call(self.helpdesk.list_wijkwijzen, wanted.limit, wanted.cursor, timeout=self._timeout())

@@ -14,7 +14,7 @@ from gateway.tokens import mint
 from icalendar import Calendar
 
 from tests.platform import JWT_SECRET
-from tests.support import Documented, eventually
+from tests.support import Api, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -29,25 +29,6 @@ KEES = bearer("kees", "Kees de Vries", "organiser", organisation="ccv")        #
 ADMIN = bearer("beheer", "Beheer", "admin")
 FATIMA = bearer("fatima", "Fatima El Idrissi", "member", email="fatima@voorbeeld.nl")
 ANYONE = {}
-
-
-class Api:
-    """Calls the API and holds every answer to the OpenAPI document, errors included."""
-
-    def __init__(self, base_url):
-        self.base = f"{base_url}/api/v1"
-        self.documented = Documented(base_url)
-
-    def __call__(self, method, path, who=None, expect=200, **kwargs):
-        response = self.raw(method, path, who, **kwargs)
-        assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text}"
-        return response.json() if "json" in response.headers["Content-Type"] else response
-
-    def raw(self, method, path, who=None, headers=None, **kwargs):
-        response = requests.request(method, self.base + path, headers={**(who or {}), **(headers or {})},
-                                    timeout=15, **kwargs)
-        self.documented.check(response)
-        return response
 
 
 @pytest.fixture(scope="module")

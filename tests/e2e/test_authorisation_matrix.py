@@ -1,5 +1,6 @@
 """Every route x every kind of caller gets the status the route table promises."""
 import re
+import uuid
 
 import pytest
 import requests
@@ -20,10 +21,20 @@ ACTIVITY = {"title": "Netwerkbijeenkomst wijkaanpak", "description": "Kennismake
             "ends_at": "2031-03-12T17:00:00+01:00", "organisation": "lpb",
             "online_url": "https://meet.example.org/wijkaanpak"}
 NOBODY = "/api/v1/activities/no-such-activity/registrations/no-such-registration"
+QUESTION = {"title": "Hoe houden we de buurtapp veilig?", "body": "Er wordt veel gedeeld in de buurtapp.",
+            "topics": ["veiligheid"], "municipality": "Matrixdorp", "email": "matrix@voorbeeld.nl"}
+NO_QUESTION = "/api/v1/questions/0123456789abcdef0123456789abcdef"
+# capacity 0, no topics or regions: on the roster, but never routed a question
+ROSTER_ENTRY = {"name": "Matrix Wijkwijze", "email": "matrix@voorbeeld.nl", "capacity": 0}
 
 
 def editors_only(status: int) -> dict:
     return {**EDITORS_ONLY, "editor": status, "admin": status}
+
+
+def only(role: str, status: int) -> dict:
+    """Callers with `role` and admins get `status`; the other roles 403."""
+    return {role: status, "admin": status, "*": 403}
 
 
 def organisers_only(status: int) -> dict:
@@ -68,6 +79,19 @@ EXPECTED = {
     "flag_publication": ("/api/v1/publications/no-such-publication/flags", {"reason": "Klopt niet"}, 404, 404),
     "publication_history": ("/api/v1/publications/no-such-publication/history", None, 401, 404),
     "review_queue": ("/api/v1/review-queue", None, 401, editors_only(200)),
+    "ask_question": ("/api/v1/questions", QUESTION, 201, 201),
+    "related_publications": ("/api/v1/questions/related?q=buurtapp", None, 200, 200),
+    # the matrix's wijkwijze is on no roster: no pool for them
+    "list_questions": ("/api/v1/questions?assigned_to=me", None, 401, only("wijkwijze", 200)),
+    # the asker: signed in, or with the token; anonymous without a token is not one
+    "get_question": (NO_QUESTION, None, 401, 404),
+    "post_message": (f"{NO_QUESTION}/messages", {"body": "Nog een vraag"}, 401, 404),
+    "answer_question": (f"{NO_QUESTION}/answer", {"body": "Het antwoord"}, 401, only("wijkwijze", 404)),
+    "decline_question": (f"{NO_QUESTION}/decline", {"reason": "Niet mijn terrein"}, 401, only("wijkwijze", 404)),
+    "close_question": (f"{NO_QUESTION}/close", None, 401, 404),
+    "reopen_question": (f"{NO_QUESTION}/reopen", None, 401, 404),
+    "put_wijkwijze": ("/api/v1/wijkwijzen/matrix-roster-entry", ROSTER_ENTRY, 401, only("admin", 200)),
+    "list_wijkwijzen": ("/api/v1/wijkwijzen", None, 401, only("admin", 200)),
 }
 
 
@@ -116,3 +140,43 @@ def test_the_openapi_document_is_valid_and_the_docs_page_works_offline(platform)
         served = requests.get(f"{platform.base_url}/api/docs/{asset}", timeout=5)
         assert served.status_code == 200 and served.headers["Content-Type"].startswith(kind)
         assert "https://" not in served.text
+
+
+def caller_headers(caller: str) -> dict:
+    if caller == "anonymous":
+        return {}
+    return {"Authorization": f"Bearer {mint(JWT_SECRET, f'matrix-{caller}', roles=[caller])}"}
+
+
+def test_a_question_is_private_to_every_other_caller(platform, documented):
+    """Only its asker, its wijkwijze and admins see a question; to everyone else, of every role,
+    it does not exist: 404 on the question, its thread and history, and every action on it."""
+    base = platform.base_url + "/api/v1"
+    admin = caller_headers("admin")
+    owner = {"Authorization": f"Bearer {mint(JWT_SECRET, 'matrix-owner', roles=['wijkwijze'])}"}
+    place = f"Privacydorp {uuid.uuid4().hex[:6]}"
+    entry = {"name": "Olga Eigenaar", "email": "olga@voorbeeld.nl", "topics": ["ondermijning"], "regions": [place],
+             "capacity": 5}
+    assert requests.put(f"{base}/wijkwijzen/matrix-owner", json=entry, headers=admin, timeout=10).status_code == 200
+    asked = requests.post(f"{base}/questions", timeout=10, json={
+        **QUESTION, "topics": ["ondermijning"], "municipality": place}).json()
+    assert asked["assignee"]["sub"] == "matrix-owner"
+    path, token = f"{base}/questions/{asked['id']}", asked["token"]
+    assert requests.get(path, headers=owner, timeout=10).status_code == 200   # picked up: it stays with them
+    actions = [("GET", "", None), ("POST", "/messages", {"body": "Mag ik meelezen?"}), ("POST", "/close", None),
+               ("POST", "/reopen", None), ("POST", "/answer", {"body": "Zo zit het."}),
+               ("POST", "/decline", {"reason": "Niet voor mij"})]
+    for caller in CALLERS:
+        if caller == "admin":
+            continue
+        for method, tail, body in actions:
+            role_gated = tail in ("/answer", "/decline")
+            response = requests.request(method, path + tail, json=body, headers=caller_headers(caller), timeout=10,
+                                        params={"token": "x" * 43} if caller == "anonymous" and not role_gated else None)
+            expected = 401 if caller == "anonymous" and role_gated else \
+                403 if role_gated and caller != "wijkwijze" else 404
+            assert response.status_code == expected, (caller, method, tail, response.text)
+            documented.check(response)
+    for who, params in ((admin, None), (owner, None), ({}, {"token": token})):
+        seen = requests.get(path, headers=who, params=params, timeout=10)
+        assert seen.status_code == 200 and seen.json()["history"][0]["action"] == "asked"

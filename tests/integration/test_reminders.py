@@ -3,14 +3,12 @@ restart in between: each confirmed registrant's `activity.reminder_due` once, no
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-import eventlet
 import pytest
 from activities.reminders import COLLECTION
 from activities.service import EventsService
-from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.support import EventTap, eventually
+from tests.support import EventTap, Replicas, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -23,24 +21,9 @@ PEOPLE = [("Fatima El Idrissi", "fatima"), ("José Smit-Öztürk", "jose"), ("Da
 def replicas(service_config):
     """`start()` runs one more replica; `stop(replica)` stops one; all are stopped at the end."""
     config = {**service_config, "REMINDER_INTERVAL": 0.3, "OUTBOX_RELAY_INTERVAL": 0.3, "EVENT_RETRY_DELAY_MS": 100}
-    running: list[ServiceContainer] = []
-
-    class Replicas:
-        @staticmethod
-        def start() -> ServiceContainer:
-            container = ServiceContainer(EventsService, dict(config))
-            container.start()
-            running.append(container)
-            return container
-
-        @staticmethod
-        def stop(container: ServiceContainer) -> None:
-            running.remove(container)
-            container.stop()
-
-    yield Replicas
-    for stopping in [eventlet.spawn(c.stop) for c in running]:
-        stopping.wait()
+    replicas = Replicas(EventsService, config)
+    yield replicas
+    replicas.stop_all()
 
 
 def activity_due_in(rpc, seconds: float, capacity: int) -> dict:

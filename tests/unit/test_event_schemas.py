@@ -11,7 +11,7 @@ from wijkwijzer.schemas import event_models, render
 pytestmark = pytest.mark.unit
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "events" / "schemas"
-MODULES = ["publications.events", "activities.events"]
+MODULES = ["publications.events", "activities.events", "helpdesk.events"]
 REGENERATE = "python -m wijkwijzer.schemas --out docs/events/schemas " + " ".join(MODULES)
 
 
@@ -35,3 +35,32 @@ def test_a_real_event_validates_against_its_schema_and_a_broken_one_does_not():
     del broken["data"]["title"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def test_publications_reads_the_helpdesk_q_and_a_by_the_helpdesk_schema():
+    """The contract belongs to the producer: every field the kennisbank reads of
+    `question.answered_with_consent` is in the helpdesk's schema, required and of the same type,
+    and an event the helpdesk builds is read as it was meant."""
+    import json
+
+    from helpdesk.events import QuestionAnsweredWithConsent
+    from publications.events import QuestionAnsweredWithConsent as Reader
+
+    produced = json.loads((SCHEMAS / "question.answered_with_consent.json").read_text())
+    data = produced["$defs"]["QuestionAnsweredWithConsent"]
+    read = Reader.model_json_schema()
+    for name, field in read["properties"].items():
+        assert name in data["properties"], f"publications reads {name}, which the helpdesk does not send"
+        if name in read.get("required", []):
+            assert name in data["required"], f"publications needs {name}, which the helpdesk may leave out"
+        types = {t.get("type") for t in field.get("anyOf", [field])}
+        sent = {t.get("type") for t in data["properties"][name].get("anyOf", [data["properties"][name]])}
+        assert sent <= types, f"{name}: the helpdesk sends {sent}, publications reads {types}"
+
+    now = datetime(2026, 11, 27, tzinfo=UTC)
+    event = envelope("helpdesk", QuestionAnsweredWithConsent(
+        question_id="q1", title="Buurtbarbecue", body="Mag dat op straat?", answer="Vraag een vergunning aan.",
+        topics=["ontmoeting"], focus_area="delft-west", municipality=None, answered_at=now), subject="q1")
+    body = event.model_dump(mode="json")
+    jsonschema.validate(body, produced)
+    assert Reader.model_validate(body["data"]).answer == "Vraag een vergunning aan."

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "gateway" / "gateway" / "responses"
-MODULES = ["publications.responses", "activities.responses"]
+MODULES = ["publications.responses", "activities.responses", "helpdesk.responses"]
 REGENERATE = "python -m wijkwijzer.responses --out gateway/gateway/responses " + " ".join(MODULES)
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -294,3 +294,31 @@ def test_the_shipped_files_are_json_schemas_by_name():
         for name, schema in json.loads(path.read_text()).items():
             Draft202012Validator.check_schema(schema)
             assert schema["title"] == name
+
+
+def test_questions_the_roster_and_their_pages_fit():
+    from helpdesk import questions, roster, threads
+    from helpdesk import views as helpdesk_views
+
+    doc, token = questions.new_question({"title": "Hoe starten we een buurtpreventieteam?", "topics": ["veiligheid"],
+                                         "body": "Wij willen de straat **veiliger** maken.", "municipality": "gouda",
+                                         "email": "jose@example.nl", "consent_to_publish": True}, None, NOW, 2)
+    message = threads.message("Gaat het om inbraken?", questions.author("assignee", {"sub": "sanne", "name": "Sanne"}),
+                              "message", NOW)
+    doc.update(status="assigned", assignee="sanne", assignee_name="Sanne", assigned_at=NOW, pickup_due=NOW,
+               messages=[message], history=[*doc["history"], questions.history_entry(
+                   NOW, "assigned", None, to="sanne", rule="topic", note="onderwerp past")])
+    new = helpdesk_views.new_question_view(doc, "asker", token, [{"id": "p1", "slug": "p-1", "title": "Buurtpreventie",
+                                                                 "summary": "", "kind": "handreiking"}])
+    fits("NewQuestion", new)
+    assert new["token"] == token and new["asker"]["email"] == "jose@example.nl"
+    seen = helpdesk_views.question_view(doc, "assignee")
+    fits("Question", seen)
+    assert "email" not in seen["asker"] and "token_hash" not in str(seen) and "region_keys" not in seen
+    fits("QuestionsPage", helpdesk_views.questions_page({"items": [doc], "next_cursor": "abc"}))
+    fits("RelatedPublications", helpdesk_views.related_page([]))
+    entry = {"_id": "sanne", **roster.roster_entry("sanne", {"name": "Sanne", "email": "s@example.nl", "capacity": 2}),
+             "open": [doc["_id"]], "open_count": 1, "last_assigned_at": NOW, "created_at": NOW, "updated_at": NOW,
+             "name_key": "sanne"}
+    fits("WijkwijzenPage", helpdesk_views.wijkwijzen_page({"items": [entry], "next_cursor": None}))
+    assert helpdesk_views.wijkwijze_view(entry)["open_questions"] == 1

@@ -1,6 +1,6 @@
 """What a service answers: pydantic models of its answers, and their JSON Schemas for the gateway.
 
-    python -m wijkwijzer.responses --out gateway/gateway/responses publications.responses activities.responses
+    python -m wijkwijzer.responses --out gateway/gateway/responses publications.responses activities.responses helpdesk.responses
 
 A service describes each answer the gateway passes on to clients as models subclassing `Answer`,
 in its own package (the contract belongs to the producer), and makes the answer with

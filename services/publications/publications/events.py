@@ -143,8 +143,10 @@ class PublicationChanged(EventData):
 class QuestionAnsweredWithConsent(BaseModel):
     """The part of the helpdesk's `question.answered_with_consent` event this service reads.
 
-    Anything else the helpdesk sends (the asker's name or e-mail, say) is ignored, so it
-    can never end up in a publication."""
+    The helpdesk owns the event: its model, and the schema generated from it
+    (docs/events/schemas/question.answered_with_consent.json), which tests/unit/test_event_schemas.py
+    holds this reader to. Anything else the event carries is ignored, so nothing but the
+    question, its answer, topics and focus area can end up in a publication."""
 
     model_config = ConfigDict(extra="ignore")
 

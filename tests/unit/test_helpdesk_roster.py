@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 import pytest
-from helpdesk import domain
+from helpdesk import roster as domain
 from wijkwijzer.errors import Invalid
 
 pytestmark = pytest.mark.unit
@@ -27,6 +27,7 @@ def test_a_valid_wijkwijze():
         "email": "sanne.bakker@example.org",  # only the domain part is case-insensitive
         "topics": ["armoede", "wijkgericht-werken"],
         "regions": ["rotterdam-zuid", "schiedam-nieuwland-oost"],
+        "region_keys": ["fa:rotterdam-zuid", "fa:schiedam-nieuwland-oost"],
         "capacity": 5,
         "away_until": None,
     }
@@ -54,7 +55,8 @@ def test_topics_and_regions_may_be_empty_and_lose_repeats():
     ("email", "sanne@bakker"),
     ("email", "sanne bakker@example.org"),
     ("topics", ["voetbal"]),
-    ("regions", ["utrecht"]),            # a municipality, not a focus area slug
+    ("regions", ["utrecht-oost"]),       # looks like a focus area, but is none
+    ("regions", ["06-12345678"]),        # neither a focus area nor a municipality's name
     ("regions", "rotterdam-zuid"),
     ("capacity", -1),
     ("capacity", 51),
@@ -80,7 +82,20 @@ def test_the_wijkwijze_needs_an_account(sub):
     assert invalid_fields(FIELDS, sub=sub) == ["sub"]
 
 
-def test_the_unknown_region_message_lists_the_valid_ones():
+def test_the_unknown_focus_area_message_lists_the_valid_ones():
     with pytest.raises(Invalid) as err:
-        domain.roster_entry("u-sanne", {**FIELDS, "regions": ["mars"]})
-    assert "mars" in err.value.args[1][0]["message"] and "utrecht-overvecht" in err.value.args[1][0]["message"]
+        domain.roster_entry("u-sanne", {**FIELDS, "regions": ["mars-noord"]})
+    assert "mars-noord" in err.value.args[1][0]["message"] and "utrecht-overvecht" in err.value.args[1][0]["message"]
+
+
+def test_municipalities_are_regions_by_name_whatever_the_spelling():
+    entry = domain.roster_entry("u-sanne", {**FIELDS, "regions": ["gouda", " Gouda", "ROTTERDAM", "'s-Hertogenbosch",
+                                                                 "utrecht-overvecht"]})
+    assert entry["regions"] == ["Gouda", "Rotterdam", "'s-Hertogenbosch", "utrecht-overvecht"]
+    assert entry["region_keys"] == ["fa:utrecht-overvecht", "gm:'s-hertogenbosch", "gm:gouda", "gm:rotterdam"]
+
+
+def test_away_until_a_day_means_back_on_that_day():
+    entry = {"away_until": "2030-07-01"}
+    assert domain.is_away(entry, date(2030, 6, 30)) and not domain.is_away(entry, date(2030, 7, 1))
+    assert not domain.is_away({"away_until": None}, date(2030, 6, 30))

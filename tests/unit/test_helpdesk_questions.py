@@ -117,6 +117,31 @@ def test_personal_data_is_redacted(text, expected):
     assert redacted(text, ["Sanne Bakker"]) == expected
 
 
+def test_a_signature_and_the_name_an_address_gives_are_redacted():
+    question = ("In onze straat hangen jongeren rond. Fatima (dat ben ik) wil de wijkagent betrekken; "
+                "mevrouw El Amrani van nummer 3 ook.\n\nMet vriendelijke groet,\nFatima El Amrani\n"
+                "Bewonerscommissie Kanaleneiland\n")
+    assert redacted(question, [None], ["fatima.elamrani@voorbeeld.nl"]) == (
+        "In onze straat hangen jongeren rond. [naam] (dat ben ik) wil de wijkagent betrekken; "
+        "mevrouw [naam] van nummer 3 ook.\n\nMet vriendelijke groet,\n[naam]\n")
+    answer = "Beste Fatima,\n\nBetrek de wijkagent bij een buurtschouw.\n\nGroeten,\nSanne\nWijkwijze Utrecht"
+    assert redacted(answer, ["Sanne Bakker"], ["fatima.elamrani@voorbeeld.nl"]) == (
+        "Beste [naam],\n\nBetrek de wijkagent bij een buurtschouw.\n\nGroeten,\n[naam]\n")
+    # words that merely look like a signature or share letters stay
+    assert redacted("De groet van de buurt: Fatimastraat is geen naam.", [], ["fatima@x.nl"]) == \
+        "De groet van de buurt: Fatimastraat is geen naam."
+
+
+def test_the_q_and_a_of_an_anonymous_asker_loses_the_name_their_address_and_signature_give():
+    body = "Kan ik de wijkagent uitnodigen?\n\nMet vriendelijke groet,\nJosé Smit\nBuurtvereniging Oost"
+    doc, _ = questions.new_question({**FIELDS, "body": body, "email": "jose.smit@voorbeeld.nl"}, None, NOW, 2)
+    _, qa = questions.answered(doc, "Ja José, nodig hem uit. Groet, Sanne", "Sanne Bakker", NOW)
+    text = json.dumps(qa.model_dump(mode="json"), ensure_ascii=False)
+    for personal in ("José", "Smit", "Buurtvereniging Oost", "Sanne", "jose.smit"):
+        assert personal not in text, personal
+    assert "wijkagent uitnodigen" in qa.body and "nodig hem uit" in qa.answer
+
+
 def test_public_events_carry_no_text_and_no_people():
     doc, _ = questions.new_question({**FIELDS, "title": "Vraag van José uit Overvecht"}, FATIMA, NOW, 2)
     for event in (questions.asked(doc), *questions.answered(doc, "Antwoord", "Sanne Bakker", NOW)[:1],

@@ -189,9 +189,11 @@ def answered(question: dict, answer: str, wijkwijze_name: str | None, now: datet
     events: list = [QuestionAnswered(**_region(question), answered_at=now)]
     if question["consent_to_publish"]:
         names = [question["asker"].get("name"), wijkwijze_name, question.get("assignee_name")]
+        emails = [question["asker"].get("email")]
         events.append(QuestionAnsweredWithConsent(
-            question_id=question["_id"], title=redacted(question["title"], names)[:200],
-            body=redacted(question["body"], names), answer=redacted(answer, names), topics=question["topics"],
+            question_id=question["_id"], title=redacted(question["title"], names, emails)[:200],
+            body=redacted(question["body"], names, emails), answer=redacted(answer, names, emails),
+            topics=question["topics"],
             focus_area=question["focus_area"], municipality=question["municipality"], answered_at=now))
     return events
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import requests
 
-from tests.platform import Platform
+from tests.platform import Platform, platform_in_vhost
 from tests.support import Broker
 
 
@@ -46,17 +46,10 @@ def own_platform(name: str, env_of: dict | None = None) -> Iterator[tuple[Platfo
     environment); down and removed afterwards."""
     infra = {"AMQP_URI": os.environ["AMQP_URI"], "MONGODB_URI": os.environ["MONGODB_URI"],
              "MANAGEMENT_URL": "http://127.0.0.1:15672", "TAG": f"bench{uuid.uuid4().hex[:6]}"}
-    vhost = Broker(infra, f"bench-{name}-{infra['TAG']}")
-    vhost.create()
-    running = Platform({**infra, "AMQP_URI": vhost.amqp_uri}, Path(tempfile.mkdtemp(prefix=f"bench-{name}-")),
-                       env_of=env_of or {})
-    try:
-        say("starting the platform")
-        running.up()
-        yield running, vhost, infra
-    finally:
-        running.down()
-        vhost.delete()
+    say("starting the platform")
+    vhost_name = f"bench-{name}-{infra['TAG']}"
+    with platform_in_vhost(infra, vhost_name, Path(tempfile.mkdtemp(prefix=f"bench-{name}-")), env_of) as running:
+        yield running, Broker(infra, vhost_name), infra
 
 
 def another_replica(running: Platform, vhost: Broker, service: str) -> None:

@@ -23,16 +23,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
 from gateway.tokens import mint
 
+from bench.harness import own_platform, say
 from tests.content import Corpus
-from tests.platform import JWT_SECRET, Platform
-from tests.support import Broker, FrontDoor
+from tests.platform import JWT_SECRET
+from tests.support import FrontDoor
 
 
 def bearer(sub: str, role: str) -> dict:
@@ -84,46 +84,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args(argv)
-    infra = {"AMQP_URI": os.environ["AMQP_URI"], "MONGODB_URI": os.environ["MONGODB_URI"],
-             "MANAGEMENT_URL": "http://127.0.0.1:15672", "TAG": f"bench{uuid.uuid4().hex[:6]}"}
-    vhost = Broker(infra, f"bench-gateway-{infra['TAG']}")
-    vhost.create()
-    state = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
-    running = Platform({**infra, "AMQP_URI": vhost.amqp_uri}, state)
-    door = FrontDoor(state / "front-door", f"127.0.0.1:{running.port}")
-    try:
-        print("starting the platform and the front door", file=sys.stderr, flush=True)
-        running.up()
-        door.run("up")
-        made = publish(running.base_url, Corpus(seed=3, anchor=datetime.now(UTC)), 60)
-        member = bearer("bench-lezer", "member")
-        reads = {"anonymous search": "/api/v1/publications?q=bewoners+wijk",
-                 "anonymous list": "/api/v1/activities",
-                 "anonymous get": f"/api/v1/publications/{made[0]['slug']}"}
-        rows = [("GET /healthz", "gateway", *wrk(running.base_url + "/healthz", args.seconds, args.connections))]
-        for name, path in reads.items():
+    with own_platform("gateway") as (running, _, _):
+        door = FrontDoor(Path(tempfile.mkdtemp(prefix="bench-front-door-")), f"127.0.0.1:{running.port}")
+        try:
+            say("starting the front door")
+            door.run("up")
+            made = publish(running.base_url, Corpus(seed=3, anchor=datetime.now(UTC)), 60)
+            member = bearer("bench-lezer", "member")
+            reads = {"anonymous search": "/api/v1/publications?q=bewoners+wijk",
+                     "anonymous list": "/api/v1/activities",
+                     "anonymous get": f"/api/v1/publications/{made[0]['slug']}"}
+            rows = [("GET /healthz", "gateway", *wrk(running.base_url + "/healthz", args.seconds, args.connections))]
+            for name, path in reads.items():
+                for via, base in (("front door", door.base_url), ("gateway", running.base_url)):
+                    requests.get(base + path, timeout=30).raise_for_status()   # warm
+                    rows.append((name, via, *wrk(base + path, args.seconds, args.connections)))
             for via, base in (("front door", door.base_url), ("gateway", running.base_url)):
-                requests.get(base + path, timeout=30).raise_for_status()   # warm
-                rows.append((name, via, *wrk(base + path, args.seconds, args.connections)))
-        for via, base in (("front door", door.base_url), ("gateway", running.base_url)):
-            rows.append(("signed-in search", via, *wrk(base + reads["anonymous search"], args.seconds,
-                                                        args.connections, member)))
-        kept, fresh = page_latency(f"{running.base_url}/api/v1/publications?limit=50", member)
+                rows.append(("signed-in search", via, *wrk(base + reads["anonymous search"], args.seconds,
+                                                            args.connections, member)))
+            kept, fresh = page_latency(f"{running.base_url}/api/v1/publications?limit=50", member)
 
-        print(f"wrk: 2 threads, {args.connections} connections, {args.seconds} s per row; {os.cpu_count()} cores")
-        print(f"{'request':22} {'via':12} {'requests/s':>12} {'p50':>9} {'p99':>9}")
-        for name, via, rate, p50, p99 in rows:
-            print(f"{name:22} {via:12} {rate:12.0f} {p50:>9} {p99:>9}")
-        healthz = rows[0][2]
-        front = [rate for name, via, rate, _, _ in rows if name.startswith("anonymous") and via == "front door"]
-        ratio = min(front) / healthz
-        print(f"page of 50 items, median of 30: keep-alive {kept:.1f} ms, new connection each {fresh:.1f} ms")
-        print(f"goal: anonymous public reads through the front door >= 1.0 x /healthz: "
-              f"{'MET' if ratio >= 1 else 'NOT MET'} (the slowest is {ratio:.1f} x)")
-    finally:
-        door.run("down")
-        running.down()
-        vhost.delete()
+            print(f"wrk: 2 threads, {args.connections} connections, {args.seconds} s per row; {os.cpu_count()} cores")
+            print(f"{'request':22} {'via':12} {'requests/s':>12} {'p50':>9} {'p99':>9}")
+            for name, via, rate, p50, p99 in rows:
+                print(f"{name:22} {via:12} {rate:12.0f} {p50:>9} {p99:>9}")
+            healthz = rows[0][2]
+            front = [rate for name, via, rate, _, _ in rows if name.startswith("anonymous") and via == "front door"]
+            ratio = min(front) / healthz
+            print(f"page of 50 items, median of 30: keep-alive {kept:.1f} ms, new connection each {fresh:.1f} ms")
+            print(f"goal: anonymous public reads through the front door >= 1.0 x /healthz: "
+                  f"{'MET' if ratio >= 1 else 'NOT MET'} (the slowest is {ratio:.1f} x)")
+        finally:
+            door.run("down")
     return 0
 
 

@@ -17,28 +17,21 @@ Percentiles are nearest-rank. Progress goes to stderr, the results to stdout.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import platform as machine
 import sys
-import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import requests
 from gateway.tokens import mint
 
+from bench.harness import own_platform, percentile, say
 from tests.content import Corpus
-from tests.platform import JWT_SECRET, Platform
-from tests.support import Broker, EventTap
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+from tests.platform import JWT_SECRET
+from tests.support import EventTap
 
 
 def bearer(sub: str, role: str = "member") -> dict:
@@ -46,10 +39,6 @@ def bearer(sub: str, role: str = "member") -> dict:
 
 
 EDITOR = bearer("eva", "editor")
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 class Kennisbank:
@@ -122,14 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--visible", type=int, default=10, help="samples of the time until a write is in search")
     args = parser.parse_args(argv)
 
-    infra = {"AMQP_URI": os.environ["AMQP_URI"], "MONGODB_URI": os.environ["MONGODB_URI"],
-             "MANAGEMENT_URL": "http://127.0.0.1:15672", "TAG": f"bench{uuid.uuid4().hex[:6]}"}
-    vhost = Broker(infra, f"bench-writes-{infra['TAG']}")
-    vhost.create()
-    running = Platform({**infra, "AMQP_URI": vhost.amqp_uri}, Path(tempfile.mkdtemp(prefix="bench-writes-")))
-    try:
-        say("starting the platform")
-        running.up()
+    with own_platform("writes") as (running, vhost, infra):
         tap = EventTap(vhost.amqp_uri, "publications", "publication.submitted")
         kennisbank = Kennisbank(running.base_url, Corpus(seed=5, anchor=datetime.now(UTC)), args.words)
         say(f"timing {args.visible} writes until search finds them, one at a time")
@@ -161,9 +143,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  search caught up with the burst {caught_up:.1f} s after its last write")
         print(f"  publication.submitted at a partner's queue: {len(ids)} of {total}, "
               f"{len(ids) - len(set(ids))} twice")
-    finally:
-        running.down()
-        vhost.delete()
     return 0
 
 

@@ -60,20 +60,13 @@ def fallback_server(infra, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def platform(infra, tmp_path_factory):
-    """Every service and the gateway as separate processes (tests/platform.py)."""
-    from tests.platform import Platform
+    """Every service and the gateway as separate processes (tests/platform.py), in a vhost of their
+    own: they must not answer the RPCs or take the events meant for the in-process containers of
+    the integration tests."""
+    from tests.platform import platform_in_vhost
 
-    # a vhost of its own: its services must not answer the RPCs or take the events
-    # meant for the in-process containers of the integration tests
-    vhost = Broker(infra, f"{infra['VHOST']}-platform")
-    vhost.create()
-    running = Platform({**infra, "AMQP_URI": vhost.amqp_uri}, tmp_path_factory.mktemp("platform-logs"))
-    try:
-        running.up()
+    with platform_in_vhost(infra, f"{infra['VHOST']}-platform", tmp_path_factory.mktemp("platform-logs")) as running:
         yield running
-    finally:
-        running.down()
-        vhost.delete()
 
 
 LAYERS = ("unit", "integration", "e2e", "reliability")

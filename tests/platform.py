@@ -2,6 +2,7 @@
 but inside the test session's vhost and with databases of their own."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,3 +136,21 @@ class Platform:
         with pymongo.MongoClient(self.infra["MONGODB_URI"], serverSelectionTimeoutMS=5000) as client:
             for name, _, _ in service_list():
                 client.drop_database(self.database(name))
+
+
+@contextlib.contextmanager
+def platform_in_vhost(infra: dict, vhost: str, log_dir: Path, env_of: dict | None = None) -> Iterator[Platform]:
+    """The whole platform, up, in a RabbitMQ vhost of its own on `infra`'s broker (so its services
+    answer no one else's calls and take no one else's events); down, its databases dropped and
+    the vhost deleted afterwards."""
+    from tests.support import Broker
+
+    broker = Broker(infra, vhost)
+    broker.create()
+    running = Platform({**infra, "AMQP_URI": broker.amqp_uri}, log_dir, env_of=env_of or {})
+    try:
+        running.up()
+        yield running
+    finally:
+        running.down()
+        broker.delete()

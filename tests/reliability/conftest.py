@@ -12,7 +12,7 @@ import pytest
 from nameko.containers import ServiceContainer
 
 from tests.conftest import database_name
-from tests.platform import Platform
+from tests.platform import platform_in_vhost
 from tests.support import Broker, MongoServer, RabbitServer
 
 
@@ -79,16 +79,12 @@ def own_database_platform(infra, tmp_path_factory):
     may stop, start or pause; the other services and the gateway on the shared one."""
     server = MongoServer(tmp_path_factory.mktemp("publications-db"), infra["AMQP_URI"])
     server.up()
-    vhost = Broker(infra, f"{infra['VHOST']}-own-db-{uuid.uuid4().hex[:6]}")
-    vhost.create()
-    running = Platform({**infra, "AMQP_URI": vhost.amqp_uri}, tmp_path_factory.mktemp("own-db-logs"),
-                       env_of={"publications": {"MONGODB_URI": server.uri}})
     try:
-        running.up()
-        yield running, server
+        with platform_in_vhost(infra, f"{infra['VHOST']}-own-db-{uuid.uuid4().hex[:6]}",
+                               tmp_path_factory.mktemp("own-db-logs"),
+                               env_of={"publications": {"MONGODB_URI": server.uri}}) as running:
+            yield running, server
     finally:
-        running.down()   # and drops its databases on the shared server
-        vhost.delete()
         server.down()
 
 

@@ -13,8 +13,8 @@ import requests
 from gateway.tokens import mint
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.platform import JWT_SECRET, Platform
-from tests.support import Broker, eventually
+from tests.platform import JWT_SECRET, platform_in_vhost
+from tests.support import eventually
 
 pytestmark = pytest.mark.reliability
 
@@ -24,15 +24,8 @@ DRAFT = {"title": "Samen veilig in Zuidwest", "kind": "praktijkvoorbeeld", "topi
 @pytest.fixture
 def platform(infra, own_rabbit, tmp_path):
     """The whole platform on a RabbitMQ node of this test's own, which it stops."""
-    vhost = Broker(own_rabbit.infra, "wijkwijzer-platform")
-    vhost.create()
-    running = Platform({**infra, **own_rabbit.infra, "AMQP_URI": vhost.amqp_uri}, tmp_path)
-    try:
-        running.up()
+    with platform_in_vhost({**infra, **own_rabbit.infra}, "wijkwijzer-platform", tmp_path) as running:
         yield running
-    finally:
-        running.down()
-        vhost.delete()
 
 
 def test_accepted_writes_reach_consumers_after_an_outage_and_refused_ones_store_nothing(platform, own_rabbit):

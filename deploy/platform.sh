@@ -24,6 +24,9 @@ export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}
 # Local runs only: a documented development secret, so `python -m gateway.tokens` can mint
 # tokens the gateway accepts. Never use it anywhere else; the gateway has no default.
 export JWT_SECRET=${JWT_SECRET:-wijkwijzer-local-development-secret}
+# the same for the notifications service's unsubscribe links; and links in mail point here
+export UNSUBSCRIBE_SECRET=${UNSUBSCRIBE_SECRET:-wijkwijzer-local-unsubscribe-secret}
+export WEB_BASE_URL=${WEB_BASE_URL:-http://$FRONT_DOOR_ADDRESS}
 mkdir -p "$RUN_DIR"
 
 log() { echo "[platform] $*" >&2; }

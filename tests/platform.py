@@ -18,6 +18,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 NAMEKO = Path(sys.executable).with_name("nameko")
 JWT_SECRET = "e2e-test-secret-long-enough-for-hs256-keys"
+UNSUBSCRIBE_SECRET = "e2e-unsubscribe-secret-of-the-tests"
 
 
 def service_list() -> list[tuple[str, str, str]]:
@@ -62,6 +63,7 @@ class Platform:
             "MONGODB_DATABASE": self.database(name),
             "GATEWAY_ADDRESS": f"127.0.0.1:{self.port}",
             "JWT_SECRET": JWT_SECRET,
+            "UNSUBSCRIBE_SECRET": UNSUBSCRIBE_SECRET,
             "EVENT_RETRY_DELAY_MS": "200",
             "OUTBOX_RELAY_INTERVAL": "0.5",
             "REVIEW_DUE_INTERVAL": "0.5",

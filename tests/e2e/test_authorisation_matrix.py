@@ -68,6 +68,14 @@ EXPECTED = {
     "flag_publication": ("/api/v1/publications/no-such-publication/flags", {"reason": "Klopt niet"}, 404, 404),
     "publication_history": ("/api/v1/publications/no-such-publication/history", None, 401, 404),
     "review_queue": ("/api/v1/review-queue", None, 401, editors_only(200)),
+    "my_follows": ("/api/v1/me/follows", None, 401, 200),
+    "set_my_follows": ("/api/v1/me/follows", {"topics": ["veiligheid"], "frequency": "weekly"}, 401, 200),
+    "my_preferences": ("/api/v1/me/preferences", None, 401, 200),
+    "set_my_preferences": ("/api/v1/me/preferences", {"kinds": {"activity_reminder": "off"}}, 401, 200),
+    "my_notifications": ("/api/v1/me/notifications", None, 401, 200),
+    # a token that is not one of ours: the same for everyone
+    "unsubscribe_page": ("/api/v1/unsubscribe?token=not-a-token-of-ours", None, 422, 422),
+    "unsubscribe": ("/api/v1/unsubscribe?token=not-a-token-of-ours", None, 422, 422),
 }
 
 

@@ -126,6 +126,11 @@ def render(kind: str, recipient: Recipient, values: dict, links: dict, unsubscri
     return Rendered(subject=subject, text=text, html=html)
 
 
+def page(template: str, values: dict) -> str:
+    """A web page of this service (the unsubscribe link's), HTML-escaped."""
+    return _env.get_template(template).render(values)
+
+
 def message_id(delivery_id: str, domain: str) -> str:
     """The same for every attempt of one delivery, so a mail sent again after a crash mid-send is
     recognisably the same message (mail clients and Mailpit show it once)."""

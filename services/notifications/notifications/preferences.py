@@ -12,6 +12,7 @@ from wijkwijzer.errors import Invalid, NotFound, field_errors
 from wijkwijzer.responses import shown
 from wijkwijzer.times import jsonable
 
+from . import messages
 from .domain import KINDS, preferences_of
 from .responses import DeliveryDetail, DeliveryPage, Follows, KindPreference, Preferences, Unsubscribe
 from .settings import Settings
@@ -162,3 +163,9 @@ def unsubscribe_view(db: Database, settings: Settings, token: Any, now: datetime
     return shown(Unsubscribe, {"kind": kind, "label": spec.label, "unsubscribed": confirm,
                                "preferences_url": f"{settings.web_base_url}/mijn/meldingen"})
 
+
+
+def unsubscribe_page(db: Database, settings: Settings, token: Any, now: datetime, confirm: bool) -> str:
+    """The link's page (Dutch HTML): GET asks, POST (`confirm`) switches the kind off."""
+    answer = unsubscribe_view(db, settings, token, now, confirm)
+    return messages.page("unsubscribe_page.html", {**answer, "token": token, "done": confirm})

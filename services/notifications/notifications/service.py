@@ -191,6 +191,11 @@ class NotificationsService:
     def unsubscribe(self, token: str) -> dict:
         return preferences.unsubscribe_view(self.db, self.settings, token, _now(), confirm=True)
 
+    @rpc(expected_exceptions=EXPECTED)
+    def unsubscribe_page(self, token: str, confirm: bool) -> str:
+        """The unsubscribe link's page (HTML): asks (GET), or switches the kind off (POST)."""
+        return preferences.unsubscribe_page(self.db, self.settings, token, _now(), bool(confirm))
+
     # -- operators and tests ----------------------------------------------------------------------
 
     @rpc

@@ -32,6 +32,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("registration_cancelled", "Uw aanmelding vervalt", critical=True, followed=False),
     Kind("activity_cancelled", "Een activiteit gaat niet door", critical=True, followed=False),
     Kind("activity_reminder", "Herinnering aan een activiteit", critical=False, followed=False),
+    Kind("digest", "Dagelijkse en wekelijkse overzichten van wat u volgt", critical=False, followed=False),
 ]}
 
 

@@ -35,6 +35,11 @@ def dutch_time(value: str | datetime) -> str:
     return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
 
 
+def dutch_date(day) -> str:
+    """date(2030, 5, 13) -> 'maandag 13 mei 2030'."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 _env.filters["dutch_time"] = dutch_time
 
 # the subject line of each kind, a template of its own values
@@ -47,6 +52,7 @@ SUBJECTS = {
     "registration_cancelled": "Aanmelding vervallen: {activity_title}",
     "activity_cancelled": "Gaat niet door: {activity_title}",
     "activity_reminder": "Morgen: {activity_title}",
+    "digest": "{heading} van WijkWijzer: {period_label}",
 }
 
 

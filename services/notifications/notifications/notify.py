@@ -8,7 +8,8 @@ from datetime import datetime
 
 from pymongo.database import Database
 
-from . import messages
+from . import digests, messages
+from .digests import Digests
 from .domain import KINDS, Recipient, delivery_id, follow_keys, preferences_of
 from .messages import Links, Notice
 from .settings import Settings
@@ -26,6 +27,7 @@ class Notifier:
         self.tokens = Tokens(settings.unsubscribe_secret)
         self.links = Links(settings.web_base_url, settings.unsubscribe_url)
         self.fetch_ics = fetch_ics
+        self.digests = Digests(db)
 
     def frequency(self, recipient: Recipient, kind: str, member_doc: dict | None = None) -> str:
         if recipient.member:
@@ -43,11 +45,16 @@ class Notifier:
         for notice in notices:
             doc_of = (member_docs or {}).get(notice.recipient.member or "")
             wanted = self.frequency(notice.recipient, notice.kind, doc_of)
+            key = delivery_id(event["id"], notice.recipient, notice.kind)
+            if wanted in ("daily", "weekly") and notice.recipient.member:
+                values, links = notice.values, self.links.values(notice.kind, notice.values)
+                subject = messages.SUBJECTS[notice.kind].format(**values)
+                self.digests.collect(notice.recipient.member, wanted,
+                                     digests.item(key, notice.kind, subject, values, links, now))
+                continue
             if wanted != "immediate":
-                # "off"; daily and weekly digests are not built yet, so those are not sent either
                 log.info("event %s: %s not sent to %s (%s)", event["id"], notice.kind, notice.recipient.key, wanted)
                 continue
-            key = delivery_id(event["id"], notice.recipient, notice.kind)
             if self.deliveries.get(key) is not None:
                 self.deliveries.add({"_id": key}, now)   # makes sure an unsent one is queued
                 continue
@@ -59,6 +66,37 @@ class Notifier:
             if self.deliveries.add(doc, now):
                 queued.append(key)
         return queued
+
+    def digest(self, sub: str, frequency: str, period: str, due: datetime, now: datetime) -> str | None:
+        """Store the member's digest of `period` (what was collected before it fell due, grouped
+        by topic); its id when stored by this call. Once per member and period: a digest that
+        exists already only has its items taken out of the waiting ones."""
+        waiting = [i for i in self.digests.pending(sub, frequency) if i["at"] <= due]
+        doc = self.members.get(sub) or {}
+        recipient = Recipient(email=doc["email"], name=doc.get("name") or doc["email"], member=sub) \
+            if doc.get("email") else None
+        if recipient is None or not waiting:
+            self.digests.remove(sub, frequency, [i["key"] for i in waiting])
+            return None
+        key = digests.digest_id(period, recipient, frequency)
+        existing = self.deliveries.get(key)
+        if existing is not None:
+            self.digests.remove(sub, frequency, existing.get("digest_items") or [])
+            return None
+        if preferences_of(doc).frequency_of("digest") == "off":
+            self.digests.remove(sub, frequency, [i["key"] for i in waiting])
+            return None
+        heading = "Uw dagelijkse overzicht" if frequency == "daily" else "Uw wekelijkse overzicht"
+        count = len(waiting)
+        values = {"heading": heading, "period_label": digests.period_label(frequency, period),
+                  "intro": f"Nieuw over wat u volgt: {count} {'bericht' if count == 1 else 'berichten'}.",
+                  "groups": digests.grouped(waiting)}
+        event = {"id": f"digest/{period}", "type": f"digest.{frequency}"}
+        delivery = self._delivery(key, event, Notice("digest", recipient, values))
+        delivery["digest_items"] = [i["key"] for i in waiting]
+        added = self.deliveries.add(delivery, now)
+        self.digests.remove(sub, frequency, delivery["digest_items"])
+        return key if added else None
 
     def _delivery(self, key: str, event: dict, notice: Notice) -> dict:
         recipient, kind = notice.recipient, notice.kind

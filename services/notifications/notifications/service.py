@@ -24,7 +24,8 @@ from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 from wijkwijzer.timers import configured_timer
 
-from . import domain, messages, preferences, storage
+from . import digests, domain, messages, preferences, storage
+from .digests import Digests
 from .mailer import Mailer
 from .notify import Notifier
 from .settings import MailSettings
@@ -33,6 +34,7 @@ from .storage import Deliveries, EventLog
 log = logging.getLogger(__name__)
 
 SEND_CLAIM = timedelta(minutes=2)   # the sweep renews it after every batch
+DIGEST_CLAIM = timedelta(minutes=2)   # renewed after every member
 
 
 def _now() -> datetime:
@@ -160,6 +162,28 @@ class NotificationsService:
                     self._mailer().send(sendable)
                 if len(due) < settings.send_batch or not claim.renew():
                     return
+
+    @configured_timer("DIGEST_INTERVAL", 60)
+    def send_digests(self) -> None:
+        """Daily and weekly digests that fell due (DIGEST_TIME on the Dutch clock). One replica at
+        a time; and each digest is one delivery per member and period (digests.py), so even a
+        replica that took over from one that died half-way sends nobody a second one."""
+        with Claims(self.db).hold("digests", DIGEST_CLAIM) as claim:
+            if claim is None:
+                return
+            notifier, now = self._notifier(), _now()
+            for frequency in digests.PERIODS:
+                period, due = self.settings.digests.period(frequency, now)
+                stored = []
+                for sub in Digests(self.db).waiting(frequency):
+                    key = notifier.digest(sub, frequency, period, due, now)
+                    if key:
+                        stored.append(key)
+                    if not claim.renew():
+                        return   # another replica has taken over; what is stored is sent by the sweep
+                if stored:
+                    counts = self._mailer().send(stored)
+                    log.info("%s digests of %s: %d stored; %s", frequency, period, len(stored), counts)
 
     # -- the member's own -------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 
+from .digests import Schedule, schedule_of
 from .domain import retry_delays
 from .mailer import SmtpSettings
 
@@ -23,6 +24,7 @@ class Settings:
     send_batch: int
     rpc_timeout: float
     send_lease: float | None   # seconds a sender holds a message; None: from SMTP_TIMEOUT
+    digests: Schedule
 
 
 def _flag(value: Any) -> str | None:
@@ -50,6 +52,7 @@ def settings_of(config: dict) -> Settings:
         send_batch=int(config.get("SEND_BATCH") or 200),
         rpc_timeout=float(config.get("RPC_TIMEOUT") or 5),
         send_lease=float(config["SEND_LEASE"]) if config.get("SEND_LEASE") not in (None, "") else None,
+        digests=schedule_of(config.get("DIGEST_TIME") or "08:00", config.get("DIGEST_WEEKDAY") or "monday"),
     )
 
 

@@ -124,8 +124,10 @@ class Members:
     def switch_off(self, recipient_key: str, kind: str, now: datetime) -> None:
         """The unsubscribe link: this kind off for this member or address."""
         if recipient_key.startswith("member:"):
-            self.members.update_one({"_id": recipient_key.removeprefix("member:")},
-                                    {"$set": {f"kinds.{kind}": "off", "updated_at": now}})
+            changes = {f"kinds.{kind}": "off", "updated_at": now}
+            if kind == "digest":    # no more digests: what they follow no longer reaches them at all
+                changes["frequency"] = "off"
+            self.members.update_one({"_id": recipient_key.removeprefix("member:")}, {"$set": changes})
         else:
             self.addresses.update_one({"_id": recipient_key}, {"$set": {f"kinds.{kind}": "off", "updated_at": now}},
                                       upsert=True)

@@ -55,9 +55,8 @@ class Notifier:
             if wanted != "immediate":
                 log.info("event %s: %s not sent to %s (%s)", event["id"], notice.kind, notice.recipient.key, wanted)
                 continue
-            if self.deliveries.get(key) is not None:
-                self.deliveries.add({"_id": key}, now)   # makes sure an unsent one is queued
-                continue
+            # rendered before it is known whether it exists (a redelivery): one read less per mail;
+            # `add` stores nothing then, and makes sure an unsent one is queued
             doc = self._delivery(key, event, notice)
             if notice.attach_ics:
                 if notice.attach_ics not in ics:

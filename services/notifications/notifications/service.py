@@ -33,7 +33,6 @@ from .storage import Deliveries, EventLog
 
 log = logging.getLogger(__name__)
 
-SEND_CLAIM = timedelta(minutes=2)   # the sweep renews it after every batch
 DIGEST_CLAIM = timedelta(minutes=2)   # renewed after every member
 
 
@@ -136,32 +135,29 @@ class NotificationsService:
 
     @configured_timer("SEND_INTERVAL", 5)
     def send_due(self) -> None:
-        """Retries that fell due, and messages a replica that died queued but did not send. One
-        replica sweeps at a time; a delivery is claimed before it is sent, so even two sweeps, or a
-        sweep and a consumer, never send one message twice."""
+        """Retries that fell due, and messages a replica that died queued but did not send. Every
+        replica sweeps (no claim for the sweep: one held by a replica that died would stop every
+        sweep until it expired); each message is claimed before it is sent, so two sweeps, or a
+        sweep and a consumer, never send one twice."""
         settings = self.settings
-        with Claims(self.db).hold("send-due", SEND_CLAIM) as claim:
-            if claim is None:
+        deliveries = Deliveries(self.db)
+        while True:
+            now = _now()
+            due = deliveries.due(now, settings.send_batch)
+            sendable = []
+            for delivery_id in due:
+                doc = deliveries.get(delivery_id)
+                if doc is None or doc["state"] in ("sent", "failed"):
+                    deliveries.unqueue(delivery_id)    # a mark whose delivery is done or never stored
+                elif doc["next_attempt_at"] > now:
+                    deliveries.postpone(delivery_id, doc["next_attempt_at"])   # being sent: its lease
+                else:
+                    sendable.append(delivery_id)
+            counts = self._mailer().send(sendable) if sendable else {}
+            # a full batch that sent something: more may wait
+            if len(due) < settings.send_batch or not (counts.get("sent") or counts.get("retry")
+                                                       or counts.get("failed")):
                 return
-            deliveries = Deliveries(self.db)
-            while True:
-                now = _now()
-                due = deliveries.due(now, settings.send_batch)
-                if not due:
-                    return
-                sendable = []
-                for delivery_id in due:
-                    doc = deliveries.get(delivery_id)
-                    if doc is None or doc["state"] in ("sent", "failed"):
-                        deliveries.unqueue(delivery_id)    # a mark whose delivery is done or never stored
-                    elif doc["next_attempt_at"] > now:
-                        deliveries.postpone(delivery_id, doc["next_attempt_at"])   # being sent: its lease
-                    else:
-                        sendable.append(delivery_id)
-                if sendable:
-                    self._mailer().send(sendable)
-                if len(due) < settings.send_batch or not claim.renew():
-                    return
 
     @configured_timer("DIGEST_INTERVAL", 60)
     def send_digests(self) -> None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole WijkWijzer platform on this machine: RabbitMQ, a MongoDB-wire server, the four
-# services and the gateway as separate processes behind the front door (nginx), demo data loaded.
+# The whole WijkWijzer platform on this machine: RabbitMQ, a MongoDB-wire server, Mailpit (every
+# mail the platform sends, shown at http://127.0.0.1:8025), the four services and the gateway as
+# separate processes behind the front door (nginx), demo data loaded.
 # Usage: deploy/platform.sh up|down|status
 #   up      idempotent; the API on http://127.0.0.1:8000 (FRONT_DOOR_ADDRESS to change), through the
 #           front door to the gateway on 127.0.0.1:8001 (GATEWAY_ADDRESS)
@@ -23,6 +24,9 @@ export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}
 # Local runs only: a documented development secret, so `python -m gateway.tokens` can mint
 # tokens the gateway accepts. Never use it anywhere else; the gateway has no default.
 export JWT_SECRET=${JWT_SECRET:-wijkwijzer-local-development-secret}
+# the same for the notifications service's unsubscribe links; and links in mail point here
+export UNSUBSCRIBE_SECRET=${UNSUBSCRIBE_SECRET:-wijkwijzer-local-unsubscribe-secret}
+export WEB_BASE_URL=${WEB_BASE_URL:-http://$FRONT_DOOR_ADDRESS}
 mkdir -p "$RUN_DIR"
 
 log() { echo "[platform] $*" >&2; }
@@ -49,6 +53,7 @@ up() {
   command -v uv >/dev/null || python3 -m pip install -q "uv==0.13.8"
   uv sync --frozen --all-packages -q
   bash deploy/infra.sh up
+  bash deploy/mailpit.sh up
   # shellcheck disable=SC1091
   set -a; . "$STATE_DIR/infra.env"; set +a
   # every consumer queue exists before any service publishes (events.md)
@@ -71,6 +76,7 @@ up() {
   .venv/bin/python deploy/demo_data.py
   cat <<EOT
 WijkWijzer runs: the API on http://$FRONT_DOOR_ADDRESS (try: curl -s http://$FRONT_DOOR_ADDRESS/readyz)
+Every mail the platform sends: http://127.0.0.1:8025 (Mailpit)
 A development token: JWT_SECRET=$JWT_SECRET .venv/bin/python -m gateway.tokens --sub anna --roles member
 Stop everything with: bash deploy/platform.sh down
 EOT
@@ -90,6 +96,7 @@ down() {
     fi
     rm -f "$RUN_DIR/$name.pid"
   done
+  bash deploy/mailpit.sh down
   bash deploy/infra.sh down
 }
 
@@ -100,6 +107,7 @@ status() {
     if alive "$pid"; then echo "$name: running (pid $pid)"; else echo "$name: stopped"; fi
   done
   bash deploy/frontdoor.sh status
+  bash deploy/mailpit.sh status
   python3 -c "import urllib.request,sys
 try: print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())
 except Exception as e: print('readyz:', getattr(e, 'read', lambda: str(e).encode())().decode())" "http://$FRONT_DOOR_ADDRESS/readyz"

@@ -17,9 +17,13 @@ from pathlib import Path
 import pymongo
 import requests
 
+from tests.support import SmtpSink
+
 ROOT = Path(__file__).resolve().parents[1]
 NAMEKO = Path(sys.executable).with_name("nameko")
 JWT_SECRET = "e2e-test-secret-long-enough-for-hs256-keys"
+UNSUBSCRIBE_SECRET = "e2e-unsubscribe-secret-of-the-tests"
+WEB_BASE_URL = "https://wijkwijzer.example"
 
 
 def service_list() -> list[tuple[str, str, str]]:
@@ -47,6 +51,7 @@ class Platform:
     # environment of one process over the defaults, e.g. {"publications": {"MONGODB_URI": ...}}
     # for a database server only that service uses, which a test may stop
     env_of: dict[str, dict[str, str]] = field(default_factory=dict)
+    mail: SmtpSink | None = None   # the SMTP server the notifications service sends to (aiosmtpd)
 
     @property
     def base_url(self) -> str:
@@ -64,6 +69,10 @@ class Platform:
             "MONGODB_DATABASE": self.database(name),
             "GATEWAY_ADDRESS": f"127.0.0.1:{self.port}",
             "JWT_SECRET": JWT_SECRET,
+            "UNSUBSCRIBE_SECRET": UNSUBSCRIBE_SECRET,
+            "SMTP_PORT": str(self.mail.port if self.mail else 9),
+            "SEND_INTERVAL": "0.5",
+            "WEB_BASE_URL": WEB_BASE_URL,
             "EVENT_RETRY_DELAY_MS": "200",
             "OUTBOX_RELAY_INTERVAL": "0.5",
             "REVIEW_DUE_INTERVAL": "0.5",
@@ -106,6 +115,8 @@ class Platform:
             process.wait()
 
     def up(self) -> None:
+        (self.log_dir / "smtp").mkdir(exist_ok=True)
+        self.mail = SmtpSink(self.log_dir / "smtp").start()
         subprocess.run([sys.executable, "-m", "wijkwijzer.topology", *[t for _, _, t in service_list()]],
                        env=self.env("topology"), check=True, capture_output=True, cwd=ROOT)
         for name, _, _ in service_list():
@@ -133,6 +144,8 @@ class Platform:
         """Stop every process and drop the databases they had on the shared server."""
         for name in list(self.processes):
             self.stop(name)
+        if self.mail is not None:
+            self.mail.stop()
         with pymongo.MongoClient(self.infra["MONGODB_URI"], serverSelectionTimeoutMS=5000) as client:
             for name, _, _ in service_list():
                 client.drop_database(self.database(name))

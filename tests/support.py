@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import contextlib
+import email
+import email.message
+import email.policy
 import json
 import os
 import pathlib
 import re
 import socket
 import subprocess
+import sys
 import time
 import urllib.parse
 import uuid
@@ -337,3 +341,42 @@ class Replicas:
         for stopping in [eventlet.spawn(c.stop) for c in self.running]:
             stopping.wait()
         self.running.clear()
+
+
+class SmtpSink:
+    """A real SMTP server (tests/smtp_sink.py, aiosmtpd) in a process of its own on a free port;
+    `messages()` are the e-mails it kept, parsed. `stop()` and `start()` take it down and up on
+    the same port; `stall()` holds messages at DATA until `release()` (then refuses them)."""
+
+    def __init__(self, directory: pathlib.Path):
+        self.directory = directory
+        self.port = _free_port()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> SmtpSink:
+        ready = self.directory / f"ready-{self.port}"
+        ready.unlink(missing_ok=True)
+        self.process = subprocess.Popen([sys.executable, "-P", str(pathlib.Path(__file__).with_name("smtp_sink.py")),
+                                         str(self.directory), str(self.port)],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=open(self.directory / "sink.log", "ab"))  # noqa: SIM115
+        eventually(ready.exists, timeout=20, what="the SMTP sink to listen")
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+
+    def stall(self) -> None:
+        (self.directory / "stall").touch()
+
+    def release(self) -> None:
+        (self.directory / "stall").unlink(missing_ok=True)
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        found = []
+        for path in sorted(self.directory.glob("*.eml")):
+            found.append(email.message_from_bytes(path.read_bytes(), policy=email.policy.default))
+        return found

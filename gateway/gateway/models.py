@@ -358,3 +358,40 @@ class Readiness(Answer):
 
     status: Literal["ready", "not ready"]
     services: dict[str, str] = Field(description="each service: `ok`, or what is wrong with it")
+
+
+# -- notifications ----------------------------------------------------------------------------
+
+Frequency = Literal["immediate", "daily", "weekly", "off"]
+EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
+MessageKind = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,50}$")]
+
+
+class FollowsUpdate(Strict):
+    """Everything the member follows (what is left out is no longer followed), and how often they
+    hear of it."""
+
+    topics: list[one_of("topics")] = Field(default_factory=list, max_length=50)
+    focus_areas: list[one_of("focus_areas")] = Field(default_factory=list, max_length=200)
+    organisations: list[one_of("organisations")] = Field(default_factory=list, max_length=50)
+    activities: list[EntityId] = Field(default_factory=list, max_length=200, description="ids of activities")
+    questions: list[EntityId] = Field(default_factory=list, max_length=200, description="ids of questions")
+    frequency: Frequency = Field(default="immediate", description="immediately, in a daily or weekly digest, "
+                                                                  "or not at all")
+
+
+class PreferencesUpdate(Strict):
+    """How each kind of message reaches the member (`GET /me/preferences` lists the kinds); kinds
+    left out stay as they are. Critical kinds are always sent at once."""
+
+    kinds: dict[MessageKind, Frequency] = Field(max_length=50)
+
+
+class PageQuery(Strict):
+    limit: Limit = 20
+    cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")
+
+
+class UnsubscribeQuery(Strict):
+    token: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{10,500}$")] = Field(
+        description="the token of the link in the e-mail")

@@ -176,6 +176,30 @@ ROUTES: dict[str, Route] = {
                            body=models.WijkwijzeRequest, response="WijkwijzeEntry"),
     "list_wijkwijzen": Route("GET", f"{API}/wijkwijzen", ADMINS, "The roster by name, with each one's load",
                              "helpdesk", query=models.Page, response="WijkwijzenPage"),
+    "my_follows": Route("GET", f"{API}/me/follows", MEMBER, "What the caller follows, and how often they hear of it",
+                        "notifications", response="Follows"),
+    "set_my_follows": Route("PUT", f"{API}/me/follows", MEMBER,
+                            "Follow topics, focus areas, organisations, activities and questions (all of them: "
+                            "what is left out is no longer followed), and how often: immediately, in a daily or "
+                            "weekly digest, or not at all", "notifications", body=models.FollowsUpdate,
+                            response="Follows"),
+    "my_preferences": Route("GET", f"{API}/me/preferences", MEMBER,
+                            "How each kind of message reaches the caller; critical kinds are always sent",
+                            "notifications", response="Preferences"),
+    "set_my_preferences": Route("PUT", f"{API}/me/preferences", MEMBER,
+                                "Choose per kind of message: immediate, daily, weekly or off (critical kinds "
+                                "cannot be switched off)", "notifications", body=models.PreferencesUpdate,
+                                response="Preferences"),
+    "my_notifications": Route("GET", f"{API}/me/notifications", MEMBER,
+                              "The caller's delivery log, newest first: each e-mail, its state and attempts",
+                              "notifications", query=models.PageQuery, response="DeliveryPage"),
+    "unsubscribe_page": Route("GET", f"{API}/unsubscribe", ANYONE,
+                              "The page of an unsubscribe link: what it switches off, and a button that does",
+                              "notifications", query=models.UnsubscribeQuery, content_type="text/html"),
+    "unsubscribe": Route("POST", f"{API}/unsubscribe", ANYONE,
+                         "One-click unsubscribe (RFC 8058: the mail program posts "
+                         "`List-Unsubscribe=One-Click`; any body is accepted): that kind of message is off",
+                         "notifications", query=models.UnsubscribeQuery, content_type="text/html"),
 }
 
 

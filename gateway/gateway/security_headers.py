@@ -8,7 +8,8 @@ the refusals the HTTP server sends before the app is reached (protocol.py).
 - Content-Security-Policy: `default-src 'none'` for everything but HTML (a JSON or text
   answer opened in a browser can load and run nothing); the docs page loads its script and
   stylesheet from the gateway and fetches the OpenAPI document from it, with no inline code
-  (static/docs.js, static/docs.css). `frame-ancestors 'none'` on both.
+  (static/docs.js, static/docs.css), and the unsubscribe page posts its one form back to the
+  gateway (`form-action 'self'`). `frame-ancestors 'none'` on both.
 - X-Frame-Options: DENY, for browsers that predate `frame-ancestors`.
 - X-Content-Type-Options: nosniff.
 - Referrer-Policy: no-referrer. Nothing the API serves links anywhere a Referer would help,
@@ -21,7 +22,7 @@ from werkzeug.wrappers import Response
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-               "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+               "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 COMMON = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
 
 

@@ -322,3 +322,42 @@ class GatewayService:
     def list_wijkwijzen(self, request):
         wanted = query(request, models.Page)
         return call(self.helpdesk.list_wijkwijzen, wanted.limit, wanted.cursor, timeout=self._timeout())
+
+    # -- notifications --------------------------------------------------------------------------
+
+    @route("my_follows")
+    def my_follows(self, request):
+        return call(self.notifications.follows, request.caller.model_dump(), timeout=self._timeout())
+
+    @route("set_my_follows")
+    def set_my_follows(self, request):
+        follows = json_body(request, models.FollowsUpdate).model_dump()
+        return call(self.notifications.set_follows, request.caller.model_dump(), follows, timeout=self._timeout())
+
+    @route("my_preferences")
+    def my_preferences(self, request):
+        return call(self.notifications.preferences, request.caller.model_dump(), timeout=self._timeout())
+
+    @route("set_my_preferences")
+    def set_my_preferences(self, request):
+        kinds = json_body(request, models.PreferencesUpdate).kinds
+        return call(self.notifications.set_preferences, request.caller.model_dump(), {"kinds": kinds},
+                    timeout=self._timeout())
+
+    @route("my_notifications")
+    def my_notifications(self, request):
+        wanted = query(request, models.PageQuery)
+        return call(self.notifications.my_notifications, request.caller.model_dump(), wanted.limit, wanted.cursor,
+                    timeout=self._timeout())
+
+    @route("unsubscribe_page")
+    def unsubscribe_page(self, request):
+        token = query(request, models.UnsubscribeQuery).token
+        return call(self.notifications.unsubscribe_page, token, False, timeout=self._timeout())
+
+    @route("unsubscribe")
+    def unsubscribe(self, request):
+        """RFC 8058: mail programs post `List-Unsubscribe=One-Click` as a form; the link's page posts
+        the same. The body says nothing the token does not, so it is not read."""
+        token = query(request, models.UnsubscribeQuery).token
+        return call(self.notifications.unsubscribe_page, token, True, timeout=self._timeout())

@@ -92,6 +92,14 @@ EXPECTED = {
     "reopen_question": (f"{NO_QUESTION}/reopen", None, 401, 404),
     "put_wijkwijze": ("/api/v1/wijkwijzen/matrix-roster-entry", ROSTER_ENTRY, 401, only("admin", 200)),
     "list_wijkwijzen": ("/api/v1/wijkwijzen", None, 401, only("admin", 200)),
+    "my_follows": ("/api/v1/me/follows", None, 401, 200),
+    "set_my_follows": ("/api/v1/me/follows", {"topics": ["veiligheid"], "frequency": "weekly"}, 401, 200),
+    "my_preferences": ("/api/v1/me/preferences", None, 401, 200),
+    "set_my_preferences": ("/api/v1/me/preferences", {"kinds": {"activity_reminder": "off"}}, 401, 200),
+    "my_notifications": ("/api/v1/me/notifications", None, 401, 200),
+    # a token that is not one of ours: the same for everyone
+    "unsubscribe_page": ("/api/v1/unsubscribe?token=not-a-token-of-ours", None, 422, 422),
+    "unsubscribe": ("/api/v1/unsubscribe?token=not-a-token-of-ours", None, 422, 422),
 }
 
 

@@ -34,6 +34,8 @@ def service_config(infra, broker):
         "AMQP_URI": broker.amqp_uri,
         "MONGODB_URI": infra["MONGODB_URI"],
         "MONGODB_DATABASE": database_name(infra, "rel"),
+        "UNSUBSCRIBE_SECRET": "reliability-unsubscribe-secret",
+        "SMTP_PORT": 9,   # nothing listens: the notifications service's mail waits in its queue
         "EVENT_MAX_RETRIES": 2,
         "EVENT_RETRY_DELAY_MS": 100,
         "OUTBOX_RELAY_INTERVAL": 0.5,

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "gateway" / "gateway" / "responses"
-MODULES = ["publications.responses", "activities.responses", "helpdesk.responses"]
+MODULES = ["publications.responses", "activities.responses", "helpdesk.responses", "notifications.responses"]
 REGENERATE = "python -m wijkwijzer.responses --out gateway/gateway/responses " + " ".join(MODULES)
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

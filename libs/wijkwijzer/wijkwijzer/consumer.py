@@ -36,9 +36,11 @@ import traceback
 from datetime import UTC, datetime
 from functools import partial
 
+from amqp.exceptions import AMQPError
 from eventlet.event import Event
 from eventlet.queue import LightQueue
 from kombu import Exchange, Queue
+from kombu.exceptions import OperationalError
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
@@ -143,9 +145,19 @@ class EventConsumer(EventHandler):
         except Exception as exc:  # noqa: BLE001
             # Could not record or re-route it: hand it back rather than lose it.
             log.error("%s: requeueing message after %s", self.consumer_name, exc)
-            self.queue_consumer.requeue_message(message)
+            self._answer(self.queue_consumer.requeue_message, message)
             return
-        self.queue_consumer.ack_message(message)
+        self._answer(self.queue_consumer.ack_message, message)
+
+    def _answer(self, settle, message) -> None:
+        """Ack or requeue on the broker. When the connection went away meanwhile (a broker restart),
+        the broker gives the message again to whoever consumes next, and the ledger drops what was
+        handled: nothing to do. Raised, the error would kill the whole service (nameko)."""
+        try:
+            settle(message)
+        except (OSError, AMQPError, OperationalError) as exc:
+            log.warning("%s: the broker connection went away before the message was settled (%s); it comes "
+                        "again", self.consumer_name, exc)
 
     def _retry_or_dead_letter(self, message, exc_info) -> None:
         headers = dict(message.headers or {})

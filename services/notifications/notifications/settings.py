@@ -1,10 +1,9 @@
 """The notifications service's settings, read from its nameko config (config.yaml: environment)."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
-
-import logging
 
 from nameko.extensions import DependencyProvider
 

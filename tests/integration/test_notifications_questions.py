@@ -9,15 +9,54 @@ from datetime import UTC, datetime, timedelta
 
 import eventlet
 import pytest
-from helpdesk.events import (QuestionAssigned, QuestionEscalated, QuestionMessagePosted, QuestionPooled,
-                             QuestionReassigned)
+from helpdesk.events import (
+    QuestionAssigned,
+    QuestionEscalated,
+    QuestionMessagePosted,
+    QuestionPooled,
+    QuestionReassigned,
+)
+from nameko.containers import ServiceContainer
+from nameko.standalone.rpc import ClusterRpcProxy
 from notifications.service import NotificationsService
 from wijkwijzer.cloudevents import envelope
 
-from tests.integration.test_notifications_mail import WEB, parts, publish, rpc, sink, start, to  # noqa: F401
-from tests.support import eventually
+from tests.integration.test_notifications_mail import WEB, parts, publish, to
+from tests.support import SmtpSink, eventually
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def sink(tmp_path):
+    (tmp_path / "smtp").mkdir()
+    sink = SmtpSink(tmp_path / "smtp").start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def start(service_config, sink):
+    """`start(cls, **settings)` runs a container with the test's mail settings; all stopped after."""
+    running: list[ServiceContainer] = []
+
+    def run(cls, **settings) -> ServiceContainer:
+        config = {**service_config, "SMTP_PORT": sink.port, "WEB_BASE_URL": WEB, "SEND_INTERVAL": 0.2,
+                  "SEND_RETRY_DELAYS": "0.5,1,1", "EVENT_RETRY_DELAY_MS": 100, "SMTP_TIMEOUT": 5, **settings}
+        container = ServiceContainer(cls, config)
+        container.start()
+        running.append(container)
+        return container
+
+    yield run
+    for stopping in [eventlet.spawn(c.stop) for c in running]:
+        stopping.wait()
+
+
+@pytest.fixture
+def rpc(service_config):
+    with ClusterRpcProxy({"AMQP_URI": service_config["AMQP_URI"]}, timeout=30) as proxy:
+        yield proxy
 
 SANNE = {"sub": "wk-sanne", "name": "Sanne de Wit", "email": "sanne@wijkwijzer.example", "roles": ["wijkwijze"]}
 BRAM = {"sub": "wk-bram", "name": "Bram Çelik", "email": "bram@wijkwijzer.example", "roles": ["wijkwijze"]}

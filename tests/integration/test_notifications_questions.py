@@ -15,6 +15,7 @@ from helpdesk.events import (
     QuestionMessagePosted,
     QuestionPooled,
     QuestionReassigned,
+    QuestionReopened,
 )
 from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -117,6 +118,21 @@ def test_the_wijkwijze_hears_of_an_assignment_and_a_reassignment_once_each(start
     assert "gaf haar terug" in parts(second)[0]
     eventlet.sleep(1.5)
     assert len(sink.messages()) == 2, "nothing twice"
+
+    # reopened back with its wijkwijze (Bram now); one about Sanne, no longer assigned, tells nobody
+    def reopened_to(who):
+        return sent(QuestionReopened(question_id="q-1", assignee=who["sub"],
+                                     reopened_at=datetime(2030, 5, 20, 9, 30, tzinfo=UTC)))
+
+    to_bram = reopened_to(BRAM)
+    for event in (to_bram, reopened_to(SANNE), to_bram):   # and redelivered
+        publish(service_config, "helpdesk", event)
+    eventually(lambda: len(mails_to(sink, BRAM["email"])) == 2, timeout=30, what="the reopened mail")
+    reopened = mails_to(sink, BRAM["email"])[-1]
+    assert reopened["Subject"].strip() == f"Vraag weer open: {TITLE}" and reopened["List-Unsubscribe"] is None
+    assert "maandag 20 mei 2030, 11:30" in parts(reopened)[0] and f"{WEB}/vragen/q-1" in parts(reopened)[1]
+    eventlet.sleep(1.5)
+    assert len(sink.messages()) == 3
 
 
 def test_an_answer_reaches_the_asker_even_when_off_and_followers_without_the_askers_data(

@@ -34,6 +34,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("activity_reminder", "Herinnering aan een activiteit", critical=False, followed=False),
     Kind("digest", "Dagelijkse en wekelijkse overzichten van wat u volgt", critical=False, followed=False),
     Kind("question_assigned", "Vragen die aan u als wijkwijze zijn toegewezen", critical=True, followed=False),
+    Kind("question_reopened", "Vragen die weer open zijn bij u als wijkwijze", critical=True, followed=False),
     Kind("question_answered", "Antwoord op uw vraag", critical=True, followed=False),
     Kind("question_message", "Nieuwe berichten bij uw vraag of bij een vraag die u behandelt", critical=False,
          followed=False),

@@ -54,6 +54,7 @@ SUBJECTS = {
     "activity_reminder": "Morgen: {activity_title}",
     "digest": "{heading} van WijkWijzer: {period_label}",
     "question_assigned": "Vraag voor u: {title}",
+    "question_reopened": "Vraag weer open: {title}",
     "question_answered": "Uw vraag is beantwoord",
     "question_message": "{headline}",
     "question_followed": "{headline}",
@@ -109,6 +110,13 @@ def assignment_notices(data: dict) -> list[Notice]:
     """question.assigned / question.reassigned: the wijkwijze it is now assigned to (critical)."""
     who = Recipient(email=data["assignee_email"], name=data["assignee_name"], member=data["assignee"])
     return [Notice("question_assigned", who, {**data, "reassigned": "because" in data})]
+
+
+def reopened_notices(data: dict, assignee: Recipient | None, title: str | None) -> list[Notice]:
+    """question.reopened back with its wijkwijze: they are told (when their address is known)."""
+    if assignee is None:
+        return []
+    return [Notice("question_reopened", assignee, {**data, "title": title or "uw vraag"})]
 
 
 def message_notices(data: dict, asker: Recipient | None, assignee: Recipient | None,

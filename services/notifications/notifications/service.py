@@ -141,17 +141,29 @@ class NotificationsService:
         Questions(self.db).assigned(event["data"])
         self._tell(event, messages.assignment_notices(event["data"]))
 
+    def _assignee(self, question: dict, assignee: str | None) -> domain.Recipient | None:
+        """The question's assignee by what question.assigned told, when it is the one `assignee`
+        names (the event's account)."""
+        if assignee and question.get("assignee") == assignee and question.get("assignee_email"):
+            return domain.Recipient(email=question["assignee_email"],
+                                    name=question.get("assignee_name") or question["assignee_email"],
+                                    member=question["assignee"])
+        return None
+
+    @event_consumer("helpdesk", "question.reopened")
+    def on_question_reopened(self, event: dict) -> None:
+        data = event["data"]
+        question = Questions(self.db).get(data["question_id"]) or {}
+        self._tell(event, messages.reopened_notices(data, self._assignee(question, data.get("assignee")),
+                                                    question.get("title")))
+
     @event_consumer("helpdesk", "question.message_posted")
     def on_question_message_posted(self, event: dict) -> None:
         data = event["data"]
         notifier = self._notifier()
         question = Questions(self.db).get(data["question_id"]) or {}
         asker = notifier.asker(data.get("asker_member"), data.get("asker_email"))
-        assignee = None
-        if data.get("assignee") and question.get("assignee") == data["assignee"] and question.get("assignee_email"):
-            assignee = domain.Recipient(email=question["assignee_email"],
-                                        name=question.get("assignee_name") or question["assignee_email"],
-                                        member=question["assignee"])
+        assignee = self._assignee(question, data.get("assignee"))
         followers, docs = notifier.followers(domain.question_keys(data["question_id"]))
         self._tell(event, messages.message_notices(data, asker, assignee, followers, question.get("title")), docs)
 

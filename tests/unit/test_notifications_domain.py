@@ -152,6 +152,7 @@ def test_question_assignment_tells_the_wijkwijze_with_deadlines_on_the_dutch_clo
     assert out.subject == "Vraag voor u: Subsidie voor een buurtmoestuin?"
     assert "maandag 13 mei 2030, 10:00" in out.text and "dinsdag 14 mei 2030, 17:00" in out.html
     assert "https://w.nl/vragen/q1" in out.text and "Onderwerp groen" in out.html
+    assert "uw werk voor de vraagbaak en wordt altijd verstuurd" in out.text and "werk voor de vraagbaak" in out.html
 
 
 def test_an_answer_tells_the_asker_and_followers_without_the_askers_data():

@@ -8,6 +8,7 @@ import requests
 from gateway.tokens import mint
 from icalendar import Calendar
 
+from tests.e2e.test_helpdesk import a_place, question, roster
 from tests.platform import JWT_SECRET, WEB_BASE_URL
 from tests.support import Documented, eventually
 
@@ -129,3 +130,32 @@ def test_a_follower_unsubscribes_with_the_link_in_the_mail(api, platform):
     assert requests.post(here, timeout=10).status_code == 200, "again, with no body: the same"
     bad = requests.post(here.replace("token=", "token=x"), timeout=10)
     assert bad.status_code == 422 and bad.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_question_asked_anonymously_mails_the_wijkwijze_and_its_answer_the_asker(api, platform):
+    """Through the gateway: the helpdesk's events reach the notifications service, its mail the
+    platform's SMTP server (the topic is this test's own, the place too: no other wijkwijze fits)."""
+    place = a_place()
+    [(sanne, sanne_token)] = roster(api, place, "Sanne Bakker", topics=("ontmoeting",)).items()
+    asker = f"vrager-{uuid.uuid4().hex[:8]}@voorbeeld.nl"
+    asked = api("POST", "/questions", None, 201, json=question(place, "ontmoeting", email=asker))
+    qid = asked["id"]
+    assert asked["assignee"]["sub"] == sanne
+
+    def about(mails):   # only this question's (another test's question could fit Sanne by topic)
+        return [m for m in mails if qid in m.get_body(preferencelist=("plain",)).get_content()]
+
+    [assigned] = eventually(lambda: about(mails_to(platform, f"{sanne}@voorbeeld.nl")), timeout=30,
+                            what="the wijkwijze's assignment mail")
+    assert assigned["Subject"].strip() == "Vraag voor u: Hoe helpen we gezinnen die niet rondkomen?"
+    assert assigned["List-Unsubscribe"] is None
+    text = assigned.get_body(preferencelist=("plain",)).get_content()
+    assert f"{WEB_BASE_URL}/vragen/{qid}" in text and "Eerste reactie vóór" in text
+
+    api("POST", f"/questions/{qid}/answer", sanne_token,
+        json={"body": "Kijk eens bij het buurthuis: elke dinsdag koffie."})
+    [answered] = eventually(lambda: mails_to(platform, asker), timeout=30, what="the asker's mail")
+    assert answered["Subject"].strip() == "Uw vraag is beantwoord" and answered["List-Unsubscribe"] is None
+    text = answered.get_body(preferencelist=("plain",)).get_content()
+    assert f"{WEB_BASE_URL}/vragen/{qid}" in text and "gebruik de link uit de bevestiging" in text
+    assert asked["token"] not in text

@@ -132,3 +132,40 @@ def test_a_delivery_becomes_an_email_with_both_parts_and_the_one_click_headers()
     assert mail["List-Unsubscribe"] == "<https://wijkwijzer.example/api/v1/unsubscribe?token=abc>"
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert [p.get_content_type() for p in mail.iter_parts()] == ["text/plain", "text/html"]
+
+
+ASSIGNED = {"question_id": "q1", "title": "Subsidie voor een buurtmoestuin?", "assignee": "wk-1",
+            "assignee_name": "Sanne de Wit", "assignee_email": "sanne@voorbeeld.nl", "rule": "topic_and_region",
+            "explanation": "Onderwerp groen en regio Utrecht passen bij u.", "pickup_due": "2030-05-13T08:00:00Z",
+            "first_response_due": "2030-05-14T15:00:00Z", "assigned_at": "2030-05-12T14:00:00Z"}
+POSTED = {"question_id": "q1", "message_id": "m1", "kind": "answer", "author_role": "wijkwijze", "author": "wk-1",
+          "assignee": "wk-1", "asker_member": None, "asker_email": "vrager@voorbeeld.nl",
+          "posted_at": "2030-05-13T09:00:00Z"}
+
+
+def test_question_assignment_tells_the_wijkwijze_with_deadlines_on_the_dutch_clock():
+    [notice] = messages.assignment_notices(ASSIGNED)
+    assert (notice.kind, notice.recipient.key) == ("question_assigned", "member:wk-1")
+    assert domain.KINDS["question_assigned"].critical and domain.KINDS["question_answered"].critical
+    links = messages.Links("https://w.nl", "https://w.nl/api/v1/unsubscribe").values(notice.kind, notice.values)
+    out = messages.render(notice.kind, notice.recipient, notice.values, links, None)
+    assert out.subject == "Vraag voor u: Subsidie voor een buurtmoestuin?"
+    assert "maandag 13 mei 2030, 10:00" in out.text and "dinsdag 14 mei 2030, 17:00" in out.html
+    assert "https://w.nl/vragen/q1" in out.text and "Onderwerp groen" in out.html
+    assert "uw werk voor de vraagbaak en wordt altijd verstuurd" in out.text and "werk voor de vraagbaak" in out.html
+
+
+def test_an_answer_tells_the_asker_and_followers_without_the_askers_data():
+    asker = Recipient(email="vrager@voorbeeld.nl", name="vrager@voorbeeld.nl")
+    followers = [Recipient("f@voorbeeld.nl", "Fenna", "f1"), Recipient("w@voorbeeld.nl", "Sanne", "wk-1")]
+    found = messages.message_notices(POSTED, asker, None, followers, "Subsidie?")
+    assert [(n.kind, n.recipient.key) for n in found] == [("question_answered", "email:vrager@voorbeeld.nl"),
+                                                          ("question_followed", "member:f1")]
+    follower = found[1]
+    assert "vrager" not in str(follower.values) and "title" not in follower.values
+    message = {**POSTED, "kind": "message", "author_role": "asker", "author": None}
+    assignee = Recipient("sanne@voorbeeld.nl", "Sanne de Wit", "wk-1")
+    [to_assignee] = messages.message_notices(message, asker, assignee, [], "Subsidie?")
+    assert (to_assignee.kind, to_assignee.recipient.key) == ("question_message", "member:wk-1")
+    assert messages.message_notices(message, asker, None, [], None) == [], "assignee unknown: nobody"
+    assert domain.admin_emails(" a@x.nl, ,b@x.nl,A@x.nl ") == ["a@x.nl", "b@x.nl"]

@@ -72,7 +72,8 @@ def group_of(values: dict) -> str:
 
 
 def item(key: str, kind: str, subject: str, values: dict, links: dict, now: datetime) -> dict:
-    link = links.get("publication") or links.get("activity") or links["preferences"]
+    link = links.get("publication") or links.get("activity") or links.get("question") \
+        or links["preferences"]
     return {"key": key, "kind": kind, "title": subject, "summary": values.get("summary") or "",
             "link": link, "group": group_of(values), "at": now}
 

@@ -33,6 +33,15 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("activity_cancelled", "Een activiteit gaat niet door", critical=True, followed=False),
     Kind("activity_reminder", "Herinnering aan een activiteit", critical=False, followed=False),
     Kind("digest", "Dagelijkse en wekelijkse overzichten van wat u volgt", critical=False, followed=False),
+    Kind("question_assigned", "Vragen die aan u als wijkwijze zijn toegewezen", critical=True, followed=False),
+    Kind("question_reopened", "Vragen die weer open zijn bij u als wijkwijze", critical=True, followed=False),
+    Kind("question_answered", "Antwoord op uw vraag", critical=True, followed=False),
+    Kind("question_message", "Nieuwe berichten bij uw vraag of bij een vraag die u behandelt", critical=False,
+         followed=False),
+    Kind("question_followed", "Antwoorden en berichten bij vragen die u volgt", critical=False, followed=True),
+    Kind("question_pooled", "Vragen in de landelijke pool (beheerders)", critical=True, followed=False),
+    Kind("question_escalated", "Vragen waarop de eerste reactie te laat is (beheerders)", critical=True,
+         followed=False),
 ]}
 
 
@@ -91,6 +100,21 @@ def publication_keys(data: dict) -> set[str]:
 def activity_keys(data: dict) -> set[str]:
     """Who hears of a change to an activity: those who follow that activity."""
     return {f"activities:{data['id']}"}
+
+
+def question_keys(question_id: str) -> set[str]:
+    """Who hears of an answer or message on a question: those who follow that question."""
+    return {f"questions:{question_id}"}
+
+
+def admin_emails(value) -> list[str]:
+    """'a@x.nl, b@x.nl' -> ['a@x.nl', 'b@x.nl'] (ADMIN_EMAILS); empty: nobody."""
+    found: list[str] = []
+    for part in str(value or "").split(","):
+        address = part.strip()
+        if address and address.lower() not in {a.lower() for a in found}:
+            found.append(address)
+    return found
 
 
 def delivery_id(event_id: str, recipient: Recipient, kind: str) -> str:

@@ -53,6 +53,13 @@ SUBJECTS = {
     "activity_cancelled": "Gaat niet door: {activity_title}",
     "activity_reminder": "Morgen: {activity_title}",
     "digest": "{heading} van WijkWijzer: {period_label}",
+    "question_assigned": "Vraag voor u: {title}",
+    "question_reopened": "Vraag weer open: {title}",
+    "question_answered": "Uw vraag is beantwoord",
+    "question_message": "{headline}",
+    "question_followed": "{headline}",
+    "question_pooled": "Vraag in de landelijke pool: {title}",
+    "question_escalated": "Eerste reactie te laat: {title}",
 }
 
 
@@ -99,6 +106,55 @@ def review_notice(event_type: str, data: dict, author: Recipient | None) -> list
                                                "rejected": event_type == "publication.rejected"})]
 
 
+def assignment_notices(data: dict) -> list[Notice]:
+    """question.assigned / question.reassigned: the wijkwijze it is now assigned to (critical)."""
+    who = Recipient(email=data["assignee_email"], name=data["assignee_name"], member=data["assignee"])
+    return [Notice("question_assigned", who, {**data, "reassigned": "because" in data})]
+
+
+def reopened_notices(data: dict, assignee: Recipient | None, title: str | None) -> list[Notice]:
+    """question.reopened back with its wijkwijze: they are told (when their address is known)."""
+    if assignee is None:
+        return []
+    return [Notice("question_reopened", assignee, {**data, "title": title or "uw vraag"})]
+
+
+def message_notices(data: dict, asker: Recipient | None, assignee: Recipient | None,
+                    followers: list[Recipient], title: str | None) -> list[Notice]:
+    """question.message_posted: an answer tells the asker (critical); a wijkwijze's message tells
+    the asker, an asker's message the assignee (when their address is known); followers of the
+    question hear of both, without the asker's name, address or the question's text or title."""
+    answer = data["kind"] == "answer"
+    from_asker = data["author_role"] == "asker"
+    values = {"question_id": data["question_id"], "title": title, "answer": answer,
+              "anonymous": asker is not None and asker.member is None, "posted_at": data["posted_at"]}
+    notices: list[Notice] = []
+    if from_asker:
+        if assignee is not None:
+            notices.append(Notice("question_message", assignee, {
+                **values, "to_assignee": True, "headline": "Nieuw bericht van de vraagsteller"
+                + (f": {title}" if title else "")}))
+    elif asker is not None:
+        if answer:
+            notices.append(Notice("question_answered", asker, values))
+        else:
+            notices.append(Notice("question_message", asker, {**values, "to_assignee": False,
+                                                              "headline": "Nieuw bericht bij uw vraag"}))
+    told = {n.recipient.key for n in notices} | {asker.key if asker else "", assignee.key if assignee else ""}
+    told |= {f"member:{data['author']}" if data.get("author") else "", f"member:{data['asker_member']}"
+             if data.get("asker_member") else "", f"member:{data['assignee']}" if data.get("assignee") else ""}
+    follower_values = {"question_id": data["question_id"], "answer": answer, "posted_at": data["posted_at"],
+                       "headline": "Nieuw antwoord op een vraag die u volgt" if answer
+                       else "Nieuw bericht bij een vraag die u volgt"}
+    notices += [Notice("question_followed", who, follower_values) for who in followers if who.key not in told]
+    return notices
+
+
+def admin_notices(kind: str, admins: list[str], data: dict) -> list[Notice]:
+    """question.pooled / question.escalated: every address in ADMIN_EMAILS."""
+    return [Notice(kind, Recipient(email=address, name="beheerder"), data) for address in admins]
+
+
 @dataclass
 class Links:
     web: str            # the web client, e.g. https://wijkwijzer.nl
@@ -111,6 +167,8 @@ class Links:
             links["activity"] = f"{web}/activiteiten/{values['activity_id']}"
         if kind in ("activity_changed",) and "id" in values:
             links["activity"] = f"{web}/activiteiten/{values['id']}"
+        if "question_id" in values:
+            links["question"] = f"{web}/vragen/{values['question_id']}"
         if "slug" in values:
             links["publication"] = f"{web}/publicaties/{values['slug']}"
         return links

@@ -126,3 +126,12 @@ class Notifier:
         if not doc or not doc.get("email"):
             return None
         return Recipient(email=doc["email"], name=doc.get("name") or doc["email"], member=sub)
+
+    def asker(self, member: str | None, email: str | None) -> Recipient | None:
+        """The asker of a question, by the address the helpdesk's event gives (a member's name as
+        their token last told it; an anonymous asker has only the address)."""
+        if not email:
+            return None
+        doc = self.members.get(member) if member else None
+        name = (doc or {}).get("name") or email
+        return Recipient(email=email, name=name, member=member)

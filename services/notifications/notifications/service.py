@@ -29,7 +29,7 @@ from .digests import Digests
 from .mailer import Mailer
 from .notify import Notifier
 from .settings import MailSettings
-from .storage import Deliveries, EventLog
+from .storage import Deliveries, EventLog, Questions
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,52 @@ class NotificationsService:
         followers, docs = notifier.followers(domain.activity_keys(event["data"]))
         values = {**event["data"], "change": "Gaat niet door", "cancelled": True}
         self._tell(event, messages.follower_notices("activity_changed", followers, values), docs)
+
+    @event_consumer("helpdesk", "question.assigned")
+    def on_question_assigned(self, event: dict) -> None:
+        Questions(self.db).assigned(event["data"])
+        self._tell(event, messages.assignment_notices(event["data"]))
+
+    @event_consumer("helpdesk", "question.reassigned")
+    def on_question_reassigned(self, event: dict) -> None:
+        Questions(self.db).assigned(event["data"])
+        self._tell(event, messages.assignment_notices(event["data"]))
+
+    def _assignee(self, question: dict, assignee: str | None) -> domain.Recipient | None:
+        """The question's assignee by what question.assigned told, when it is the one `assignee`
+        names (the event's account)."""
+        if assignee and question.get("assignee") == assignee and question.get("assignee_email"):
+            return domain.Recipient(email=question["assignee_email"],
+                                    name=question.get("assignee_name") or question["assignee_email"],
+                                    member=question["assignee"])
+        return None
+
+    @event_consumer("helpdesk", "question.reopened")
+    def on_question_reopened(self, event: dict) -> None:
+        data = event["data"]
+        question = Questions(self.db).get(data["question_id"]) or {}
+        self._tell(event, messages.reopened_notices(data, self._assignee(question, data.get("assignee")),
+                                                    question.get("title")))
+
+    @event_consumer("helpdesk", "question.message_posted")
+    def on_question_message_posted(self, event: dict) -> None:
+        data = event["data"]
+        notifier = self._notifier()
+        question = Questions(self.db).get(data["question_id"]) or {}
+        asker = notifier.asker(data.get("asker_member"), data.get("asker_email"))
+        assignee = self._assignee(question, data.get("assignee"))
+        followers, docs = notifier.followers(domain.question_keys(data["question_id"]))
+        self._tell(event, messages.message_notices(data, asker, assignee, followers, question.get("title")), docs)
+
+    @event_consumer("helpdesk", "question.pooled")
+    def on_question_pooled(self, event: dict) -> None:
+        Questions(self.db).titled(event["data"]["question_id"], event["data"]["title"])
+        self._tell(event, messages.admin_notices("question_pooled", list(self.settings.admin_emails), event["data"]))
+
+    @event_consumer("helpdesk", "question.escalated")
+    def on_question_escalated(self, event: dict) -> None:
+        self._tell(event, messages.admin_notices("question_escalated", list(self.settings.admin_emails),
+                                                 event["data"]))
 
     # -- sending what is left ---------------------------------------------------------------------
 

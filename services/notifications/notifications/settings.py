@@ -1,14 +1,17 @@
 """The notifications service's settings, read from its nameko config (config.yaml: environment)."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from nameko.extensions import DependencyProvider
 
 from .digests import Schedule, schedule_of
-from .domain import retry_delays
+from .domain import admin_emails, retry_delays
 from .mailer import SmtpSettings
+
+log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_DELAYS = "60,300,1800,7200,21600"   # 1 min, 5 min, 30 min, 2 h, 6 h; then failed
 
@@ -25,6 +28,7 @@ class Settings:
     rpc_timeout: float
     send_lease: float | None   # seconds a sender holds a message; None: from SMTP_TIMEOUT
     digests: Schedule
+    admin_emails: tuple[str, ...] = ()   # told of pooled and escalated questions (ADMIN_EMAILS)
 
 
 def _flag(value: Any) -> str | None:
@@ -53,6 +57,7 @@ def settings_of(config: dict) -> Settings:
         rpc_timeout=float(config.get("RPC_TIMEOUT") or 5),
         send_lease=float(config["SEND_LEASE"]) if config.get("SEND_LEASE") not in (None, "") else None,
         digests=schedule_of(config.get("DIGEST_TIME") or "08:00", config.get("DIGEST_WEEKDAY") or "monday"),
+        admin_emails=tuple(admin_emails(config.get("ADMIN_EMAILS"))),
     )
 
 
@@ -64,6 +69,8 @@ class MailSettings(DependencyProvider):
         self.settings = settings_of(self.container.config)
         if len(self.settings.unsubscribe_secret) < 16:
             raise ValueError("UNSUBSCRIBE_SECRET must be set (at least 16 characters): it signs unsubscribe links")
+        if not self.settings.admin_emails:
+            log.warning("ADMIN_EMAILS is empty: nobody is told of pooled or escalated questions")
 
     def get_dependency(self, worker_ctx) -> Settings:
         return self.settings

@@ -12,6 +12,10 @@
     send_queue    {_id: delivery id, due}: deliveries not yet sent or failed (a small
                   collection the sender sweeps, like the outbox's pending marks)
     claims        wijkwijzer.claims (the sweep)
+    questions     {_id: question id, title, assignee, assignee_name, assignee_email, assigned_at}:
+                  what the helpdesk's question.assigned/reassigned/pooled events told, so an
+                  asker's message can reach the assignee (the service's own copy; it never reads
+                  the helpdesk's database)
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ ADDRESSES = "addresses"
 FOLLOWERS = "followers"
 DELIVERIES = "deliveries"
 SEND_QUEUE = "send_queue"
+QUESTIONS = "questions"
 INDEXES = {
     EVENT_LOG: [([("subject", 1), ("received_at", 1)], {})],
     DELIVERIES: [([("member", 1), ("created_at", -1)], {})],
@@ -212,3 +217,29 @@ class Deliveries:
             if before and (doc["created_at"].replace(tzinfo=UTC), doc["_id"]) >= before:
                 continue
             yield doc
+
+
+class Questions:
+    """Who a question is assigned to, as the helpdesk's events said (idempotent: a redelivered or
+    late assignment never overwrites a newer one)."""
+
+    def __init__(self, db: Database):
+        self.questions = db[QUESTIONS]
+
+    def get(self, question_id: str) -> dict | None:
+        return self.questions.find_one({"_id": question_id})
+
+    def titled(self, question_id: str, title: str) -> None:
+        self.questions.update_one({"_id": question_id}, {"$set": {"title": title}}, upsert=True)
+
+    def assigned(self, data: dict) -> None:
+        at = datetime.fromisoformat(data["assigned_at"]) if isinstance(data["assigned_at"], str) \
+            else data["assigned_at"]
+        fields = {"title": data["title"], "assignee": data["assignee"], "assignee_name": data["assignee_name"],
+                  "assignee_email": data["assignee_email"], "assigned_at": at}
+        try:
+            self.questions.update_one({"_id": data["question_id"],
+                                       "$or": [{"assigned_at": {"$exists": False}}, {"assigned_at": {"$lte": at}}]},
+                                      {"$set": fields}, upsert=True)
+        except DuplicateKeyError:
+            pass   # a newer assignment is stored already (the filter missed it, the upsert collided)

@@ -49,6 +49,9 @@ def amqp_answers(amqp_uri: str) -> bool:
         return False
 
 
+WEB = "https://wijkwijzer.example"   # the web client's address in the links of the tests' mails
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -16,20 +16,12 @@ from notifications.service import NotificationsService
 from publications.events import PublicationPublished
 from wijkwijzer.cloudevents import envelope
 
-from tests.support import SmtpSink, eventually
+from tests.support import WEB, eventually
 
 pytestmark = pytest.mark.integration
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-@pytest.fixture
-def sink(tmp_path):
-    (tmp_path / "smtp").mkdir()
-    sink = SmtpSink(tmp_path / "smtp").start()
-    yield sink
-    sink.stop()
 
 
 def published(n: int, topics: list[str], title: str):
@@ -42,7 +34,7 @@ def published(n: int, topics: list[str], title: str):
 
 def test_one_digest_per_member_and_period_with_two_replicas_across_a_restart(service_config, sink):
     due = datetime.now(AMSTERDAM) + timedelta(seconds=10)
-    config = {**service_config, "SMTP_PORT": sink.port, "WEB_BASE_URL": "https://wijkwijzer.example",
+    config = {**service_config, "SMTP_PORT": sink.port, "WEB_BASE_URL": WEB,
               "DIGEST_TIME": due.strftime("%H:%M:%S"), "DIGEST_WEEKDAY": WEEKDAYS[due.weekday()],
               "DIGEST_INTERVAL": 0.3, "SEND_INTERVAL": 0.3}
     running = []

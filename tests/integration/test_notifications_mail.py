@@ -10,18 +10,16 @@ import eventlet
 import pytest
 from activities.service import EventsService
 from icalendar import Calendar
-from nameko.containers import ServiceContainer
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
 from notifications.service import NotificationsService
 from publications.events import PublicationChangesRequested, PublicationPublished
 from wijkwijzer.cloudevents import envelope
 
-from tests.support import SmtpSink, eventually
+from tests.support import WEB, eventually
 
 pytestmark = pytest.mark.integration
 
-WEB = "https://wijkwijzer.example"
 NOOR = {"sub": "noor", "name": "Noor Bakker", "roles": ["organiser"], "organisation": "lpb"}
 ZOE = {"sub": "zoe", "name": "Zoë van den Heuvel", "email": "zoe.vandenheuvel@voorbeeld.nl", "roles": ["member"]}
 FIRST_NAMES = ["Fatima", "José", "Daan", "Aïcha", "Sven", "Noëlle", "Bram", "Inés", "Thijs", "Séverine",
@@ -37,33 +35,6 @@ def people(n: int) -> list[dict]:
         found.append({"sub": f"lid-{i}", "name": f"{first} {last}", "email": f"lid{i}@voorbeeld.nl",
                       "roles": ["member"]})
     return found
-
-
-@pytest.fixture
-def sink(tmp_path):
-    (tmp_path / "smtp").mkdir()
-    sink = SmtpSink(tmp_path / "smtp").start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def start(service_config, sink):
-    """`start(cls, **settings)` runs a container with the test's mail settings; all stopped after."""
-    running: list[ServiceContainer] = []
-
-    def run(cls, **settings) -> ServiceContainer:
-        config = {**service_config, "SMTP_PORT": sink.port, "WEB_BASE_URL": WEB, "SEND_INTERVAL": 0.2,
-                  "SEND_RETRY_DELAYS": "0.5,1,1", "EVENT_RETRY_DELAY_MS": 100, "OUTBOX_RELAY_INTERVAL": 0.3,
-                  "SMTP_TIMEOUT": 5, **settings}
-        container = ServiceContainer(cls, config)
-        container.start()
-        running.append(container)
-        return container
-
-    yield run
-    for stopping in [eventlet.spawn(c.stop) for c in running]:
-        stopping.wait()
 
 
 @pytest.fixture

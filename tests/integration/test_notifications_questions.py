@@ -17,41 +17,14 @@ from helpdesk.events import (
     QuestionReassigned,
     QuestionReopened,
 )
-from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ClusterRpcProxy
 from notifications.service import NotificationsService
 from wijkwijzer.cloudevents import envelope
 
-from tests.integration.test_notifications_mail import WEB, parts, publish, to
-from tests.support import SmtpSink, eventually
+from tests.integration.test_notifications_mail import parts, publish, to
+from tests.support import WEB, eventually
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def sink(tmp_path):
-    (tmp_path / "smtp").mkdir()
-    sink = SmtpSink(tmp_path / "smtp").start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def start(service_config, sink):
-    """`start(cls, **settings)` runs a container with the test's mail settings; all stopped after."""
-    running: list[ServiceContainer] = []
-
-    def run(cls, **settings) -> ServiceContainer:
-        config = {**service_config, "SMTP_PORT": sink.port, "WEB_BASE_URL": WEB, "SEND_INTERVAL": 0.2,
-                  "SEND_RETRY_DELAYS": "0.5,1,1", "EVENT_RETRY_DELAY_MS": 100, "SMTP_TIMEOUT": 5, **settings}
-        container = ServiceContainer(cls, config)
-        container.start()
-        running.append(container)
-        return container
-
-    yield run
-    for stopping in [eventlet.spawn(c.stop) for c in running]:
-        stopping.wait()
 
 
 @pytest.fixture

@@ -2,12 +2,15 @@
 queue probes, a small test event, publishing, calling a container, running a command."""
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import yaml
 from nameko.standalone.events import event_dispatcher
 from nameko.testing.services import entrypoint_hook
 from wijkwijzer.cloudevents import CloudEvent, EventData, envelope
@@ -50,3 +53,37 @@ def run_module(module: str, *args: str, amqp_uri: str, timeout: float = 60) -> s
     assert done.returncode == 0, f"{module} {args} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
     return done
 
+
+
+NAMEKO = ROOT / ".venv" / "bin" / "nameko"
+_LOG_TO_STDERR = {"version": 1, "disable_existing_loggers": False,
+                  "handlers": {"console": {"class": "logging.StreamHandler"}},
+                  "root": {"level": "INFO", "handlers": ["console"]}}
+
+
+@contextlib.contextmanager
+def nameko_processes(log_dir: pathlib.Path, name: str, target: str, config: dict, cwd: pathlib.Path = ROOT,
+                     env: dict | None = None) -> Iterator[Callable[[], subprocess.Popen]]:
+    """`start()` runs `nameko run <target>` with `config` as a process of its own (a test may kill
+    it); all are killed afterwards, and their logs printed (pytest shows them when a test failed)."""
+    config_file = log_dir / f"{name}.yaml"
+    config_file.write_text(yaml.safe_dump({**config, "LOGGING": _LOG_TO_STDERR}))
+    started: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        with open(log_dir / f"{name}-{len(started) + 1}.log", "w") as log:   # the process keeps its own copy
+            process = subprocess.Popen([str(NAMEKO) if NAMEKO.exists() else "nameko", "run", "--config",
+                                        str(config_file), target], cwd=cwd, env=env or os.environ.copy(),
+                                       stdout=log, stderr=subprocess.STDOUT)
+        started.append(process)
+        return process
+
+    try:
+        yield start
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=10)
+        for path in sorted(log_dir.glob(f"{name}-*.log")):
+            print(f"--- {path.name}\n{path.read_text()[-4000:]}")

@@ -6,53 +6,27 @@ broker hands it to the next process, which does the side effect once and records
 """
 import os
 import signal
-import subprocess
 
 import pytest
-import yaml
 from wijkwijzer.ledger import COLLECTION as LEDGER
 
 from tests.reliability import slow_consumer
-from tests.reliability.harness import ROOT, consumer_queue, publish, thing_happened
+from tests.reliability.harness import ROOT, consumer_queue, nameko_processes, publish, thing_happened
 from tests.support import eventually
 
 pytestmark = pytest.mark.reliability
 
 QUEUE = consumer_queue(slow_consumer.SOURCE, slow_consumer.EVENT_TYPE, slow_consumer.SlowConsumer.name,
                        "on_thing")
-NAMEKO = ROOT / ".venv" / "bin" / "nameko"
 
 
 @pytest.fixture
 def processes(service_config, tmp_path):
     """`start()` runs `nameko run tests.reliability.slow_consumer` as a new process; all are killed
     at teardown."""
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump({
-        **service_config,
-        "LOGGING": {"version": 1, "disable_existing_loggers": False,
-                    "handlers": {"console": {"class": "logging.StreamHandler"}},
-                    "root": {"level": "INFO", "handlers": ["console"]}},
-    }))
-    started: list[subprocess.Popen] = []
-
-    def start() -> subprocess.Popen:
-        log = open(tmp_path / f"consumer-{len(started) + 1}.log", "w")  # noqa: SIM115 (the process keeps it)
-        process = subprocess.Popen(
-            [str(NAMEKO) if NAMEKO.exists() else "nameko", "run", "--config", str(config),
-             "tests.reliability.slow_consumer"],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-    for path in sorted(tmp_path.glob("consumer-*.log")):  # shown by pytest when the test failed
-        print(f"--- {path.name}\n{path.read_text()[-4000:]}")
+    with nameko_processes(tmp_path, "consumer", "tests.reliability.slow_consumer", service_config,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}) as start:
+        yield start
 
 
 def consuming(broker, consumers: int):

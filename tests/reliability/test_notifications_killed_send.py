@@ -4,25 +4,20 @@ boundary). And a replica killed while its consumer queues a large fan-out: every
 one mail."""
 from __future__ import annotations
 
-import os
-import pathlib
-import subprocess
 import time
 from datetime import UTC, datetime
 
 import pytest
-import yaml
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
 from publications.events import PublicationPublished
 from wijkwijzer.cloudevents import envelope
 
-from tests.support import SmtpSink, eventually
+from tests.reliability.harness import ROOT, nameko_processes
+from tests.support import WEB, SmtpSink, eventually
 
 pytestmark = pytest.mark.reliability
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-NAMEKO = ROOT / ".venv" / "bin" / "nameko"
 ZOE = {"sub": "zoe", "name": "Zoë van den Heuvel", "email": "zoe.vandenheuvel@voorbeeld.nl", "roles": ["member"]}
 
 
@@ -38,31 +33,10 @@ def sink(tmp_path):
 @pytest.fixture
 def replicas(service_config, sink, tmp_path, db):
     """`start()` runs the notifications service as a process of its own; all killed at teardown."""
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump({
+    with nameko_processes(tmp_path, "notifications", "notifications.service:NotificationsService", {
         **service_config, "SMTP_PORT": sink.port, "SEND_INTERVAL": 0.2, "SEND_LEASE": 3, "SMTP_TIMEOUT": 30,
-        "SEND_RETRY_DELAYS": "0.5,1", "WEB_BASE_URL": "https://wijkwijzer.example",
-        "LOGGING": {"version": 1, "disable_existing_loggers": False,
-                    "handlers": {"console": {"class": "logging.StreamHandler"}},
-                    "root": {"level": "INFO", "handlers": ["console"]}}}))
-    started: list[subprocess.Popen] = []
-
-    def start() -> subprocess.Popen:
-        log = open(tmp_path / f"notifications-{len(started) + 1}.log", "w")  # noqa: SIM115 (the process keeps it)
-        process = subprocess.Popen(
-            [str(NAMEKO), "run", "--config", str(config), "notifications.service:NotificationsService"],
-            cwd=ROOT / "services" / "notifications", env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-    for path in sorted(tmp_path.glob("notifications-*.log")):  # shown by pytest when the test failed
-        print(f"--- {path.name}\n{path.read_text()[-4000:]}")
+        "SEND_RETRY_DELAYS": "0.5,1", "WEB_BASE_URL": WEB}, cwd=ROOT / "services" / "notifications") as start:
+        yield start
 
 
 def published(n: int):

@@ -383,3 +383,66 @@ class SmtpSink:
         for path in sorted(self.directory.glob("*.eml")):
             found.append(email.message_from_bytes(path.read_bytes(), policy=email.policy.default))
         return found
+
+
+class WebhookReceiver:
+    """A partner's webhook endpoint (tests/webhook_receiver.py) in a process of its own on a free
+    port, verifying signatures with the reference `standardwebhooks` library. `url(path)` is an
+    endpoint; `trust(path, secret)` lets it verify that path's deliveries; `script(path, [...])`
+    sets its next answers; `received(path)` is every request so far. `stop()` and `start()` take
+    it down and up on the same port."""
+
+    def __init__(self, directory: pathlib.Path):
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.port = _free_port()
+        self.process: subprocess.Popen | None = None
+        self._secrets: dict[str, list[str]] = {}
+        self._script: dict[str, list] = {}
+
+    def url(self, path: str = "/hooks") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self) -> WebhookReceiver:
+        ready = self.directory / f"ready-{self.port}"
+        ready.unlink(missing_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-P", str(pathlib.Path(__file__).with_name("webhook_receiver.py")),
+             str(self.directory), str(self.port)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(self.directory / "receiver.log", "ab"))  # noqa: SIM115
+        eventually(ready.exists, timeout=20, what="the webhook receiver to listen")
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+
+    def trust(self, path: str, secret: str, only: bool = False) -> None:
+        """Verify `path`'s deliveries with `secret` too (`only`: with it alone)."""
+        self._secrets[path] = [secret] if only else [*self._secrets.get(path, []), secret]
+        self._write("secrets.json", self._secrets)
+
+    def script(self, path: str, answers: list) -> None:
+        """The next answers at `path`, in order: a status, or [status, {header: value}]; then 204."""
+        self._script[path] = answers
+        self._write("script.json", self._script)
+
+    def _write(self, name: str, value: dict) -> None:
+        temporary = self.directory / f".{name}.tmp"
+        temporary.write_text(json.dumps(value))
+        temporary.replace(self.directory / name)   # the receiver never reads half a file
+
+    def received(self, path: str | None = None) -> list[dict]:
+        log = self.directory / "received.jsonl"
+        if not log.exists():
+            return []
+        lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [entry for entry in lines if path is None or entry["path"] == path]
+
+    def delivered(self, path: str | None = None) -> list[dict]:
+        """Deliveries it accepted (2xx), each with its event parsed."""
+        return [{**entry, "event": json.loads(entry["body"])} for entry in self.received(path)
+                if 200 <= entry["status"] < 300]

@@ -236,3 +236,29 @@ class BatchEventConsumer(EventConsumer):
 
 event_consumer = EventConsumer.decorator
 event_batch_consumer = BatchEventConsumer.decorator
+
+
+class PublicEventConsumer(EventConsumer):
+    """An `EventConsumer` of the public stream itself (`wijkwijzer.public`), as a partner reads it:
+    every public event of every service whose type matches `binding` (AMQP topic syntax over
+    the CloudEvents type, e.g. `nl.wijkwijzer.#`), in one queue. Those messages are CloudEvents
+    in structured mode (`application/cloudevents+json`), which this consumer also accepts."""
+
+    def __init__(self, binding: str = "#", **kwargs):
+        super().__init__(amqp.PUBLIC_EXCHANGE, binding, **kwargs)
+
+    def setup(self) -> None:
+        amqp.register_cloudevents_content_type()
+        if amqp.CLOUDEVENTS_SERIALIZER not in self.container.accept:
+            self.container.accept.append(amqp.CLOUDEVENTS_SERIALIZER)
+        super().setup()
+        name = f"{self.container.service_name}.{self.method_name}.public"
+        self.queue = Queue(name, exchange=amqp.public_exchange(), routing_key=self.event_type, durable=True,
+                           queue_arguments=self.queue.queue_arguments)
+        self.retry_queue = amqp.retry_queue(name)
+
+    def declarations(self) -> list[Exchange | Queue]:
+        return [amqp.public_exchange(), self.queue, self.retry_queue, amqp.dead_letter_queue()]
+
+
+public_event_consumer = PublicEventConsumer.decorator

@@ -6,8 +6,12 @@ map it to an HTTP status in one place. The message is safe to show a client.
 """
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from nameko.exceptions import deserialize_to_instance
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class ServiceError(Exception):
@@ -59,3 +63,11 @@ def field_errors(exc: ValidationError, prefix: str = "") -> list[dict]:
         message = str(cause) if error["type"] == "value_error" and cause is not None else error["msg"]
         errors.append({"field": ".".join(p for p in (prefix, path) if p) or "fields", "message": message})
     return errors
+
+
+def validated(model: type[M], body: Any, what: str) -> M:
+    """`body` as `model`, or Invalid ("<what> has invalid fields") naming each field."""
+    try:
+        return model.model_validate(body if body is not None else {})
+    except ValidationError as exc:
+        raise Invalid(f"{what} has invalid fields", field_errors(exc)) from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -94,3 +94,14 @@ def page(items: Iterable[T], limit: int, position_of: Callable[[T], dict[str, An
     more = len(found) > limit
     found = found[:limit]
     return {"items": found, "next_cursor": encode(position_of(found[-1])) if more else None}
+
+
+def after(items: Iterable[T], position: tuple | None, key: Callable[[T], tuple],
+          descending: bool = False) -> Iterator[T]:
+    """Keyset paging without `$or` (not in our MongoDB subset): the caller's query starts at the
+    position's first sort key (`$gte`, or `$lte` when descending) and sorts by the whole key; this
+    skips what the previous page showed already (the ties on that first key)."""
+    for item in items:
+        if position is not None and (key(item) >= position if descending else key(item) <= position):
+            continue
+        yield item

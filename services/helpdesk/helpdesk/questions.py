@@ -15,13 +15,13 @@ import secrets
 import uuid
 from datetime import UTC, datetime
 
-from wijkwijzer.errors import Conflict, Forbidden, Invalid, NotFound
+from wijkwijzer.errors import Conflict, Forbidden, Invalid, NotFound, validated
 
 from . import sla, threads
 from .events import QuestionAnswered, QuestionAnsweredWithConsent, QuestionAsked, QuestionClosed
 from .privacy import redacted
 from .roster import focus_areas, municipality_key
-from .schemas import QuestionFields, validated
+from .schemas import QuestionFields
 
 NEW, ASSIGNED, ANSWERED, CLOSED, REOPENED = "new", "assigned", "answered", "closed", "reopened"
 OPEN = (NEW, ASSIGNED, REOPENED)          # waiting for an answer
@@ -59,7 +59,7 @@ def new_question(fields: dict | None, member: dict | None, now: datetime, workin
     member, who follows it up signed in). Invalid naming each bad field. `attempt`: the caller's
     random id of this request (the gateway's), by which the same call delivered again is told from
     a second question."""
-    given = validated(QuestionFields, fields)
+    given = validated(QuestionFields, fields, "the question")
     now = utc_ms(now)
     if member:
         asker = {"member": member["sub"], "name": member.get("name"),

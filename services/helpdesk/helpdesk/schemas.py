@@ -4,7 +4,7 @@ own models first; demo data and scripts call the service directly): nothing unch
 """
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -12,11 +12,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     model_validator,
 )
 from wijkwijzer import taxonomy
-from wijkwijzer.errors import Invalid, field_errors
 
 from .roster import EMAIL, municipality
 
@@ -81,11 +79,3 @@ class Reason(Strict):
 class QuestionFilters(Strict):
     assigned_to: Literal["me", "pool", "all"] = "me"
     status: list[Literal[STATUSES]] = Field(default_factory=list, max_length=len(STATUSES))
-
-
-def validated(model: type[BaseModel], fields: Any, what: str = "the question") -> BaseModel:
-    """`fields` as `model` accepts them; Invalid naming each bad field otherwise."""
-    try:
-        return model.model_validate(fields if fields is not None else {})
-    except ValidationError as exc:
-        raise Invalid(f"{what} has invalid fields", field_errors(exc)) from None

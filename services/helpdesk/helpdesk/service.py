@@ -17,7 +17,7 @@ from nameko.rpc import RpcProxy
 from wijkwijzer import pages
 from wijkwijzer.claims import Claims
 from wijkwijzer.cloudevents import CloudEvent, EventData, envelope
-from wijkwijzer.errors import EXPECTED, Conflict, Forbidden, NotFound
+from wijkwijzer.errors import EXPECTED, Conflict, Forbidden, NotFound, validated
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
 from wijkwijzer.outbox import Outbox
@@ -44,7 +44,7 @@ from .questions import (
 )
 from .related import query_of, suggestions
 from .responses import Declined
-from .schemas import MessageFields, QuestionFilters, Reason, validated
+from .schemas import MessageFields, QuestionFilters, Reason
 from .storage import Deadlines, Questions, Wijkwijzen
 from .views import (
     new_question_view,

@@ -42,6 +42,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("question_pooled", "Vragen in de landelijke pool (beheerders)", critical=True, followed=False),
     Kind("question_escalated", "Vragen waarop de eerste reactie te laat is (beheerders)", critical=True,
          followed=False),
+    Kind("partner_disabled", "Webhooks van partners die zijn uitgeschakeld (beheerders)", critical=True,
+         followed=False),
 ]}
 
 

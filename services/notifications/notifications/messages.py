@@ -60,6 +60,7 @@ SUBJECTS = {
     "question_followed": "{headline}",
     "question_pooled": "Vraag in de landelijke pool: {title}",
     "question_escalated": "Eerste reactie te laat: {title}",
+    "partner_disabled": "Webhook uitgeschakeld: {name}",
 }
 
 

@@ -11,12 +11,18 @@ from pymongo.database import Database
 from . import digests, messages
 from .digests import Digests
 from .domain import KINDS, Recipient, delivery_id, follow_keys, preferences_of
+from .mailer import Mailer
 from .messages import Links, Notice
 from .settings import Settings
 from .storage import Deliveries, Members
 from .unsubscribe import Tokens
 
 log = logging.getLogger(__name__)
+
+
+def mailer_of(db: Database, settings: Settings, clock: Callable[[], datetime]) -> Mailer:
+    """The mailer by the service's settings."""
+    return Mailer(Deliveries(db), settings.smtp, settings.retry_delays, clock, settings.send_lease)
 
 
 class Notifier:

@@ -73,3 +73,64 @@ class Unsubscribe(Answer):
     label: str = Field(description="what the link switches off, in Dutch")
     unsubscribed: bool = Field(description="false: only what the link would do (GET); true: done")
     preferences_url: str
+
+
+class Partner(Answer):
+    """A partner's webhook endpoint: where events go, which ones, and whether it is on."""
+
+    id: str
+    name: str
+    url: str
+    event_types: list[str] = Field(description="CloudEvents types it gets; empty: every public type")
+    topics: list[str] = Field(description="empty: any topic")
+    focus_areas: list[str] = Field(description="empty: anywhere")
+    active: bool = Field(description="false: switched off (410 Gone, failing for 5 days, or by an admin)")
+    disabled_at: Rfc3339 | None
+    disabled_reason: str | None
+    failing_since: Rfc3339 | None = Field(description="the first failure since the last delivery that succeeded")
+    secret_rotated_at: Rfc3339 = Field(description="when the current signing secret was made")
+    created_at: Rfc3339
+    updated_at: Rfc3339
+
+
+class PartnerWithSecret(Partner):
+    """A partner just registered, or whose secret was just rotated: the only time the secret is shown."""
+
+    secret: str = Field(description="whsec_…: verifies the webhook-signature header (Standard Webhooks); shown "
+                                    "only now")
+    previous_secret_valid_until: Rfc3339 | None = Field(
+        default=None, description="after a rotation: the old secret also signs until then")
+
+
+class PartnerPage(Page[Partner]):
+    """Every partner, oldest first."""
+
+
+class WebhookAttempt(Answer):
+    at: Rfc3339
+    status_code: int | None = Field(description="the endpoint's answer; null: none (timeout, refused, unreachable)")
+    latency_ms: int
+    error: str | None
+
+
+class WebhookDelivery(Answer):
+    """One event to one partner, with every attempt; `event_id` is its `webhook-id`."""
+
+    id: str
+    event_id: str
+    event_type: str
+    event_time: Rfc3339
+    state: Literal["pending", "delivered", "failed"] = Field(
+        description="pending: (re)tried at next_attempt_at; failed: given up, or the endpoint is off")
+    tries: int = Field(ge=0, description="attempts in this round (a replay starts a new round)")
+    next_attempt_at: Rfc3339 | None
+    attempts: list[WebhookAttempt]
+    created_at: Rfc3339
+
+
+class WebhookDeliveryPage(Page[WebhookDelivery]):
+    """A partner's deliveries, newest first."""
+
+
+class Replayed(Answer):
+    events: int = Field(description="events queued again for the partner (same webhook-id as before)")

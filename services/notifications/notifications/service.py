@@ -16,7 +16,7 @@ import eventlet
 from nameko.rpc import RpcProxy
 from wijkwijzer import pages
 from wijkwijzer.claims import Claims
-from wijkwijzer.consumer import event_consumer
+from wijkwijzer.consumer import event_consumer, public_event_consumer
 from wijkwijzer.errors import EXPECTED
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
@@ -24,10 +24,11 @@ from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 from wijkwijzer.timers import configured_timer
 
-from . import digests, domain, messages, preferences, storage
+from . import digests, domain, messages, partner_admin, preferences, storage, webhooks
 from .digests import Digests
+from .dispatch import WebhookDispatch
 from .mailer import Mailer
-from .notify import Notifier
+from .notify import Notifier, mailer_of
 from .settings import MailSettings
 from .storage import Deliveries, EventLog, Questions
 
@@ -43,11 +44,12 @@ def _now() -> datetime:
 class NotificationsService:
     name = "notifications"
 
-    db = MongoDatabase(storage.INDEXES)
+    db = MongoDatabase({**storage.INDEXES, **webhooks.INDEXES})
     health = Health(storage.EVENT_LOG)
     correlation_id = CorrelationId()
     settings = MailSettings()
     events_rpc = RpcProxy("events")
+    webhook_dispatch = WebhookDispatch()
 
     # -- helpers (not entrypoints) --------------------------------------------------------------
 
@@ -61,8 +63,7 @@ class NotificationsService:
         return Notifier(self.db, self.settings, self._fetch_ics)
 
     def _mailer(self) -> Mailer:
-        settings = self.settings
-        return Mailer(Deliveries(self.db), settings.smtp, settings.retry_delays, _now, settings.send_lease)
+        return mailer_of(self.db, self.settings, _now)
 
     def _tell(self, event: dict, notices: list, member_docs: dict | None = None) -> None:
         EventLog(self.db).record(event)
@@ -176,6 +177,46 @@ class NotificationsService:
     def on_question_escalated(self, event: dict) -> None:
         self._tell(event, messages.admin_notices("question_escalated", list(self.settings.admin_emails),
                                                  event["data"]))
+
+    # -- partners' webhooks ------------------------------------------------------------------------
+
+    @public_event_consumer("nl.wijkwijzer.#")
+    def on_public_event(self, event: dict) -> None:
+        """Every public event as partners read it off `wijkwijzer.public`: kept for replays, and a
+        delivery queued for each partner whose filters it passes, sent at once (dispatch.py)."""
+        if webhooks.Fanout(self.db).receive(event, _now()):
+            self.webhook_dispatch.wake()
+
+    @rpc(expected_exceptions=EXPECTED)
+    def register_partner(self, fields: dict) -> dict:
+        return partner_admin.register(self.db, self.settings, fields, _now())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def partners(self, limit: int = pages.DEFAULT_LIMIT, cursor: str | None = None) -> dict:
+        return partner_admin.listing(self.db, limit, cursor)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def partner(self, partner_id: str) -> dict:
+        return partner_admin.view(self.db, partner_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def change_partner(self, partner_id: str, fields: dict) -> dict:
+        return partner_admin.change(self.db, self.settings, partner_id, fields, _now())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def rotate_partner_secret(self, partner_id: str) -> dict:
+        return partner_admin.rotate_secret(self.db, self.settings, partner_id, _now())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def partner_deliveries(self, partner_id: str, limit: int = pages.DEFAULT_LIMIT, cursor: str | None = None) -> dict:
+        return partner_admin.deliveries(self.db, partner_id, limit, cursor)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def replay_to_partner(self, partner_id: str, fields: dict) -> dict:
+        answer, queued = partner_admin.replay(self.db, partner_id, fields, _now())
+        if queued:
+            self.webhook_dispatch.wake()
+        return answer
 
     # -- sending what is left ---------------------------------------------------------------------
 

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from nameko.extensions import DependencyProvider
 
 from .digests import Schedule, schedule_of
 from .domain import admin_emails, retry_delays
+from .endpoints import Guard, networks
 from .mailer import SmtpSettings
+from .webhooks import WebhookSettings
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,8 @@ class Settings:
     rpc_timeout: float
     send_lease: float | None   # seconds a sender holds a message; None: from SMTP_TIMEOUT
     digests: Schedule
+    webhooks: WebhookSettings
+    guard: Guard                         # which partner endpoints may be called
     admin_emails: tuple[str, ...] = ()   # told of pooled and escalated questions (ADMIN_EMAILS)
 
 
@@ -58,6 +63,22 @@ def settings_of(config: dict) -> Settings:
         send_lease=float(config["SEND_LEASE"]) if config.get("SEND_LEASE") not in (None, "") else None,
         digests=schedule_of(config.get("DIGEST_TIME") or "08:00", config.get("DIGEST_WEEKDAY") or "monday"),
         admin_emails=tuple(admin_emails(config.get("ADMIN_EMAILS"))),
+        webhooks=webhook_settings_of(config),
+        guard=Guard(networks(config.get("WEBHOOK_ALLOWED_NETWORKS"))),
+    )
+
+
+def webhook_settings_of(config: dict) -> WebhookSettings:
+    timeout = float(config.get("WEBHOOK_TIMEOUT") or 15)
+    return WebhookSettings(
+        timeout=timeout,
+        scale=float(config.get("WEBHOOK_TIME_SCALE") or 1),
+        # outlives the longest attempt (connect and answer), so a live sender keeps what it took
+        lease=timedelta(seconds=timeout * 2 + 30),
+        secret_overlap=timedelta(hours=float(config.get("WEBHOOK_SECRET_OVERLAP_HOURS") or 24)),
+        concurrency=int(config.get("WEBHOOK_CONCURRENCY") or 20),
+        per_partner=int(config.get("WEBHOOK_PER_PARTNER") or 4),
+        batch=int(config.get("WEBHOOK_BATCH") or 100),
     )
 
 

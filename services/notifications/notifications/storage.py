@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
+from wijkwijzer import pages
 
 from .domain import FOLLOW_FIELDS, follow_keys
 
@@ -212,11 +213,8 @@ class Deliveries:
         query: dict = {"member": sub}
         if before:
             query["created_at"] = {"$lte": before[0]}
-        for doc in self.log.find(query).sort([("created_at", -1), ("_id", -1)]).batch_size(101):
-            # keyset without $or (not in our MongoDB subset): skip the ties already shown
-            if before and (doc["created_at"].replace(tzinfo=UTC), doc["_id"]) >= before:
-                continue
-            yield doc
+        found = self.log.find(query).sort([("created_at", -1), ("_id", -1)]).batch_size(101)
+        yield from pages.after(found, before, lambda doc: (doc["created_at"], doc["_id"]), descending=True)
 
 
 class Questions:

@@ -53,7 +53,7 @@ class State:
 
 def handler(state: State) -> type[BaseHTTPRequestHandler]:
     class Receive(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server's name)
+        def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             with state.lock:
                 verified = False

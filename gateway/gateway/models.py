@@ -231,6 +231,48 @@ class WijkwijzeRequest(Strict):
         default=None, description="away until this day (back on it), YYYY-MM-DD")
 
 
+# -- partners (the notifications service checks the rest: public types, reachable endpoints) ----
+
+EventTypeName = Annotated[str, StringConstraints(pattern=r"^nl\.wijkwijzer\.[a-z_]+\.[a-z_]+$", max_length=100)]
+EndpointUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000)]
+
+
+class PartnerRequest(Strict):
+    """A partner's webhook endpoint, and which public events it gets (an empty filter: all of them)."""
+
+    name: Text(1, 200)
+    url: EndpointUrl = Field(description="https; a host on a private, loopback or link-local address is refused")
+    event_types: list[EventTypeName] = Field(default_factory=list, max_length=20,
+                                             description="CloudEvents types of the public catalogue (docs/asyncapi.yaml)")
+    topics: list[one_of("topics")] = Field(default_factory=list, max_length=50)
+    focus_areas: list[one_of("focus_areas")] = Field(default_factory=list, max_length=200)
+
+
+class PartnerChanges(Strict):
+    """Only the fields given change; `active: true` switches an endpoint that was switched off back on."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_leave_out_null_defaults)
+
+    name: Text(1, 200) = None
+    url: EndpointUrl = None
+    event_types: list[EventTypeName] = Field(default=None, max_length=20)
+    topics: list[one_of("topics")] = Field(default=None, max_length=50)
+    focus_areas: list[one_of("focus_areas")] = Field(default=None, max_length=200)
+    active: bool = None
+
+
+class ReplayRequest(Strict):
+    """Send again: one event by its id, or every kept event from `from` to `to` that passes the partner's filters."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True,
+                              json_schema_extra=_leave_out_null_defaults)
+
+    event_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_:-]{1,100}$")] = Field(
+        default=None, description="the event's id: its webhook-id")
+    start: Moment = Field(default=None, alias="from", description="the events' own time, from (RFC 3339)")
+    end: Moment = Field(default=None, alias="to", description="up to and including (RFC 3339)")
+
+
 # -- query strings (a list field may be repeated: ?topic=a&topic=b means a or b) ------------------
 
 Cursor = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,1024}$")]

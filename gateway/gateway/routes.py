@@ -200,6 +200,26 @@ ROUTES: dict[str, Route] = {
                          "One-click unsubscribe (RFC 8058: the mail program posts "
                          "`List-Unsubscribe=One-Click`; any body is accepted): that kind of message is off",
                          "notifications", query=models.UnsubscribeQuery, content_type="text/html"),
+    "register_partner": Route("POST", f"{API}/partners", ADMINS,
+                              "Register a partner's webhook endpoint and what it gets; the signing secret is in "
+                              "this answer only", "partners", body=models.PartnerRequest, status=201,
+                              response="PartnerWithSecret"),
+    "list_partners": Route("GET", f"{API}/partners", ADMINS, "Every partner, oldest first", "partners",
+                           query=models.Page, response="PartnerPage"),
+    "get_partner": Route("GET", f"{API}/partners/<partner_id>", ADMINS, "A partner's endpoint, filters and state",
+                         "partners", response="Partner"),
+    "change_partner": Route("PATCH", f"{API}/partners/<partner_id>", ADMINS,
+                            "Change a partner's endpoint or filters, or switch it off and on", "partners",
+                            body=models.PartnerChanges, response="Partner"),
+    "rotate_partner_secret": Route("POST", f"{API}/partners/<partner_id>/secret", ADMINS,
+                                   "A new signing secret (in this answer only); the old one signs too for "
+                                   "WEBHOOK_SECRET_OVERLAP_HOURS", "partners", response="PartnerWithSecret"),
+    "partner_deliveries": Route("GET", f"{API}/partners/<partner_id>/deliveries", ADMINS,
+                                "The partner's delivery log, newest first: each event, its state and every attempt "
+                                "(status code, latency)", "partners", query=models.Page, response="WebhookDeliveryPage"),
+    "replay_to_partner": Route("POST", f"{API}/partners/<partner_id>/replay", ADMINS,
+                               "Send one event, or every kept event of a time range, to the partner again (same "
+                               "webhook-id)", "partners", body=models.ReplayRequest, status=202, response="Replayed"),
 }
 
 

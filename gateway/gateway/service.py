@@ -361,3 +361,39 @@ class GatewayService:
         the same. The body says nothing the token does not, so it is not read."""
         token = query(request, models.UnsubscribeQuery).token
         return call(self.notifications.unsubscribe_page, token, True, timeout=self._timeout())
+
+    # -- partners -------------------------------------------------------------------------------
+
+    @route("register_partner")
+    def register_partner(self, request):
+        fields = json_body(request, models.PartnerRequest).model_dump(mode="json")
+        return call(self.notifications.register_partner, fields, timeout=self._timeout())
+
+    @route("list_partners")
+    def list_partners(self, request):
+        wanted = query(request, models.Page)
+        return call(self.notifications.partners, wanted.limit, wanted.cursor, timeout=self._timeout())
+
+    @route("get_partner")
+    def get_partner(self, request, partner_id):
+        return call(self.notifications.partner, partner_id, timeout=self._timeout())
+
+    @route("change_partner")
+    def change_partner(self, request, partner_id):
+        changes = json_body(request, models.PartnerChanges).model_dump(mode="json", exclude_unset=True)
+        return call(self.notifications.change_partner, partner_id, changes, timeout=self._timeout())
+
+    @route("rotate_partner_secret")
+    def rotate_partner_secret(self, request, partner_id):
+        return call(self.notifications.rotate_partner_secret, partner_id, timeout=self._timeout())
+
+    @route("partner_deliveries")
+    def partner_deliveries(self, request, partner_id):
+        wanted = query(request, models.Page)
+        return call(self.notifications.partner_deliveries, partner_id, wanted.limit, wanted.cursor,
+                    timeout=self._timeout())
+
+    @route("replay_to_partner")
+    def replay_to_partner(self, request, partner_id):
+        fields = json_body(request, models.ReplayRequest).model_dump(mode="json", by_alias=True, exclude_none=True)
+        return call(self.notifications.replay_to_partner, partner_id, fields, timeout=self._timeout())

@@ -93,7 +93,7 @@ def test_a_delivery_is_signed_as_standard_webhooks_says_and_filters_decide_who_g
                                                                                        publisher, sink):
     replicas.start()
     everything = register(rpc, receiver, "/alles")
-    safety = register(rpc, receiver, "/veiligheid", topics=["veiligheid"])
+    register(rpc, receiver, "/veiligheid", topics=["veiligheid"])
     greenery = register(rpc, receiver, "/groen", topics=["verduurzaming"])
     activities = register(rpc, receiver, "/agenda", event_types=["nl.wijkwijzer.activity.scheduled"])
     assert everything["secret"].startswith("whsec_") and "secret" not in rpc.notifications.partner(everything["id"])

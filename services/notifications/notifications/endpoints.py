@@ -42,7 +42,9 @@ class Guard:
         ip = ipaddress.ip_address(address.split("%")[0])
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
             ip = ip.ipv4_mapped       # ::ffff:127.0.0.1 is 127.0.0.1
-        return any(ip in network for network in self.allowed if network.version == ip.version) or ip.is_global
+        if any(ip in network for network in self.allowed if network.version == ip.version):
+            return True
+        return ip.is_global and not (ip.is_multicast or ip.is_reserved)   # 224.0.0.1 counts as global
 
     def resolve(self, host: str, port: int) -> list[tuple]:
         """The addresses to connect to, every one of them admitted; Refused otherwise."""

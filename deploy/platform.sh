@@ -27,6 +27,9 @@ export JWT_SECRET=${JWT_SECRET:-wijkwijzer-local-development-secret}
 # the same for the notifications service's unsubscribe links; and links in mail point here
 export UNSUBSCRIBE_SECRET=${UNSUBSCRIBE_SECRET:-wijkwijzer-local-unsubscribe-secret}
 export WEB_BASE_URL=${WEB_BASE_URL:-http://$FRONT_DOOR_ADDRESS}
+# Local runs only: partner webhook endpoints on this machine may be called (docs/partners.md);
+# elsewhere only public addresses are
+export WEBHOOK_ALLOWED_NETWORKS=${WEBHOOK_ALLOWED_NETWORKS:-127.0.0.0/8,::1/128}
 mkdir -p "$RUN_DIR"
 
 log() { echo "[platform] $*" >&2; }

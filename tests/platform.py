@@ -84,6 +84,10 @@ class Platform:
             "TRUSTED_PROXIES": "127.0.0.1",  # the front door of test_front_door.py, as on a platform
             "CORS_ALLOWED_ORIGINS": "https://wijkwijzer.example, http://localhost:3000",
             "LOG_LEVEL": "INFO",
+            # partner webhooks: receivers on this machine, and the retry schedule a thousand times faster
+            "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8,::1/128",
+            "WEBHOOK_TIME_SCALE": "0.001",
+            "WEBHOOK_INTERVAL": "0.2",
             **self.env_of.get(name, {}),
         }
 

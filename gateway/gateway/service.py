@@ -367,7 +367,8 @@ class GatewayService:
     @route("register_partner")
     def register_partner(self, request):
         fields = json_body(request, models.PartnerRequest).model_dump(mode="json")
-        return call(self.notifications.register_partner, fields, timeout=self._timeout())
+        created = call(self.notifications.register_partner, fields, timeout=self._timeout())
+        return json_response(created, 201, {"Location": f"{API}/partners/{created['id']}"})
 
     @route("list_partners")
     def list_partners(self, request):
@@ -396,4 +397,4 @@ class GatewayService:
     @route("replay_to_partner")
     def replay_to_partner(self, request, partner_id):
         fields = json_body(request, models.ReplayRequest).model_dump(mode="json", by_alias=True, exclude_none=True)
-        return call(self.notifications.replay_to_partner, partner_id, fields, timeout=self._timeout())
+        return 202, call(self.notifications.replay_to_partner, partner_id, fields, timeout=self._timeout())

@@ -26,6 +26,10 @@ QUESTION = {"title": "Hoe houden we de buurtapp veilig?", "body": "Er wordt veel
 NO_QUESTION = "/api/v1/questions/0123456789abcdef0123456789abcdef"
 # capacity 0, no topics or regions: on the roster, but never routed a question
 ROSTER_ENTRY = {"name": "Matrix Wijkwijze", "email": "matrix@voorbeeld.nl", "capacity": 0}
+# nothing listens there: no event goes to it in this module anyway (no partner is registered by filter)
+PARTNER = {"name": "Gemeente Matrixdorp", "url": "http://127.0.0.1:9/matrix",
+           "event_types": ["nl.wijkwijzer.activity.cancelled"]}
+NO_PARTNER = "/api/v1/partners/no-such-partner"
 
 
 def editors_only(status: int) -> dict:
@@ -97,6 +101,13 @@ EXPECTED = {
     "my_preferences": ("/api/v1/me/preferences", None, 401, 200),
     "set_my_preferences": ("/api/v1/me/preferences", {"kinds": {"activity_reminder": "off"}}, 401, 200),
     "my_notifications": ("/api/v1/me/notifications", None, 401, 200),
+    "register_partner": ("/api/v1/partners", PARTNER, 401, only("admin", 201)),
+    "list_partners": ("/api/v1/partners", None, 401, only("admin", 200)),
+    "get_partner": (NO_PARTNER, None, 401, only("admin", 404)),
+    "change_partner": (NO_PARTNER, {"name": "Gemeente Elders"}, 401, only("admin", 404)),
+    "rotate_partner_secret": (f"{NO_PARTNER}/secret", None, 401, only("admin", 404)),
+    "partner_deliveries": (f"{NO_PARTNER}/deliveries", None, 401, only("admin", 404)),
+    "replay_to_partner": (f"{NO_PARTNER}/replay", {"event_id": "no-such-event"}, 401, only("admin", 404)),
     # a token that is not one of ours: the same for everyone
     "unsubscribe_page": ("/api/v1/unsubscribe?token=not-a-token-of-ours", None, 422, 422),
     "unsubscribe": ("/api/v1/unsubscribe?token=not-a-token-of-ours", None, 422, 422),

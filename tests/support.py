@@ -183,7 +183,7 @@ class EventTap:
         exchange = amqp.public_exchange() if source == "public" else get_event_exchange(source, {})
         self.amqp_uri = amqp_uri
         self.queue = f"test-tap-{uuid.uuid4().hex[:8]}"
-        self.seen: list[dict] = []
+        self.received: list = []
         with Connection(amqp_uri, connect_timeout=5) as connection:
             channel = connection.channel()
             exchange(channel).declare()   # as its publisher declares it, or the broker refuses
@@ -191,14 +191,19 @@ class EventTap:
             channel.queue_bind(self.queue, exchange.name, routing_key)
             channel.close()
 
-    def events(self) -> list[dict]:
-        """Every event that arrived so far, oldest first."""
+    def messages(self) -> list:
+        """Every message that arrived so far as the broker delivered it (`body`, `properties`,
+        `delivery_info` with its routing key), oldest first."""
         with Connection(self.amqp_uri, connect_timeout=5) as connection:
             channel = connection.channel()
             while (message := channel.basic_get(self.queue, no_ack=True)) is not None:
-                self.seen.append(json.loads(message.body))
+                self.received.append(message)
             channel.close()
-        return list(self.seen)
+        return list(self.received)
+
+    def events(self) -> list[dict]:
+        """Every event that arrived so far, oldest first."""
+        return [json.loads(message.body) for message in self.messages()]
 
     def types(self, subject: str | None = None) -> list[str]:
         return [e["type"].removeprefix("nl.wijkwijzer.") for e in self.events()

@@ -1,14 +1,18 @@
 """Small AMQP helpers shared by the consumer entrypoint, topology and dead-letter commands."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from typing import Any
 
 from kombu import Connection, Exchange, Queue
 
 DEAD_LETTER_QUEUE = "wijkwijzer.dead-letters"
-# Every public event (events.md: no personal data) is published here too, with its
-# `<entity>.<action>` routing key, for partners to bind their queues to.
+# Every public event (events.md: no personal data) is published here too, for partners to bind
+# their queues to: a CloudEvent in the AMQP binding's structured mode (structured_cloudevent).
 PUBLIC_EXCHANGE = "wijkwijzer.public"
+# The content type of a structured-mode CloudEvent in JSON (CloudEvents AMQP binding, 3.2).
+CLOUDEVENTS_JSON = "application/cloudevents+json"
 
 # Headers our consumer puts on retried and dead-lettered messages.
 RETRIES_HEADER = "wijkwijzer-retries"
@@ -23,6 +27,17 @@ def dead_letter_queue() -> Queue:
 
 def public_exchange() -> Exchange:
     return Exchange(PUBLIC_EXCHANGE, type="topic", durable=True)
+
+
+def structured_cloudevent(event: dict[str, Any]) -> dict[str, Any]:
+    """How a CloudEvent (its JSON form) goes on the public exchange: the whole event as the
+    UTF-8 JSON body, `application/cloudevents+json`, the event id as the message id (a partner
+    may deduplicate on either), and the CloudEvents `type` as the routing key, so a partner binds
+    `nl.wijkwijzer.publication.*` or `nl.wijkwijzer.#` without knowing our nameko routing keys.
+    Keyword arguments for nameko's `Publisher.publish` (persistent is its default)."""
+    return {"payload": json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+            "routing_key": event["type"], "content_type": CLOUDEVENTS_JSON, "content_encoding": "utf-8",
+            "message_id": event["id"]}
 
 
 def retry_queue(consumer_queue: str) -> Queue:

@@ -92,9 +92,10 @@ class EventPublisher:
         stays in the outbox and is published again, both copies: a repeat is allowed)."""
         correlation_id = stored["body"].get("correlationid")
         headers = {f"nameko.{CONTEXT_KEY}": correlation_id} if correlation_id else {}
-        for exchange in (self.exchange, self.public) if stored.get("public") else (self.exchange,):
-            self.publisher.publish(stored["body"], exchange=exchange,
-                                   routing_key=stored["routing_key"], headers=headers)
+        self.publisher.publish(stored["body"], exchange=self.exchange, routing_key=stored["routing_key"],
+                               headers=headers)
+        if stored.get("public"):
+            self.publisher.publish(**amqp.structured_cloudevent(stored["body"]), exchange=self.public)
 
 
 def publish_pending(collection: Collection, doc_id: Any, pending: list[dict],

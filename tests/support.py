@@ -116,6 +116,13 @@ class Broker:
         self.vhost = vhost
         self.amqp_uri = uri._replace(path="/" + urllib.parse.quote(vhost, safe="")).geturl()
 
+    @property
+    def management_url(self) -> str:
+        """The management API's address with the administrator's credentials in it."""
+        parts = urllib.parse.urlsplit(self.management)
+        credentials = ":".join(urllib.parse.quote(part, safe="") for part in self.auth)
+        return parts._replace(netloc=f"{credentials}@{parts.netloc}").geturl()
+
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
         return requests.request(method, f"{self.management}/api/{path}", auth=self.auth, timeout=10, **kwargs)
 
@@ -214,6 +221,17 @@ class EventTap:
             channel = connection.channel()
             channel.queue_delete(self.queue)
             channel.close()
+
+
+def stream_access_env(broker: Broker) -> dict[str, str]:
+    """The environment `python -m notifications.stream_access` needs to provision partners on
+    `broker`'s vhost, as an operator sets it (docs/partners.md)."""
+    return {**os.environ, "RABBITMQ_MANAGEMENT_URL": broker.management_url, "AMQP_URI": broker.amqp_uri}
+
+
+def provisioned_uri(output: str) -> str:
+    """The partner's AMQP URI in what the provisioning command printed."""
+    return re.search(r"AMQP URI:\s+(\S+)", output).group(1)
 
 
 class MongoServer:

@@ -234,6 +234,13 @@ def provisioned_uri(output: str) -> str:
     return re.search(r"AMQP URI:\s+(\S+)", output).group(1)
 
 
+def asyncapi_message_schema(document: dict, event_type: str) -> dict:
+    """The payload schema docs/asyncapi.yaml (`document`, loaded) gives a public event type
+    (`nl.wijkwijzer.publication.published`), with its references resolvable for a validator."""
+    message = document["components"]["messages"][event_type.removeprefix("nl.wijkwijzer.")]
+    return {**message["payload"], "components": document["components"]}
+
+
 class MongoServer:
     """A MongoDB-wire server of a test's own, started by deploy/infra.sh on a free port with a
     private state dir (`kind`: "auto" for what infra.md resolves, on our machines FerretDB, or

@@ -178,6 +178,17 @@ class Broker:
         return bodies
 
 
+def take_messages(amqp_uri: str, queue: str) -> list:
+    """Every message ready on `queue` now, taken off it (acked), as the broker delivered them."""
+    taken = []
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        channel = connection.channel()
+        while (message := channel.basic_get(queue, no_ack=True)) is not None:
+            taken.append(message)
+        channel.close()
+    return taken
+
+
 class EventTap:
     """A queue of the test's own bound to an events exchange, so a test sees every copy of
     the events published there, as a partner's queue would (no ledger deduplicates them)."""
@@ -201,11 +212,7 @@ class EventTap:
     def messages(self) -> list:
         """Every message that arrived so far as the broker delivered it (`body`, `properties`,
         `delivery_info` with its routing key), oldest first."""
-        with Connection(self.amqp_uri, connect_timeout=5) as connection:
-            channel = connection.channel()
-            while (message := channel.basic_get(self.queue, no_ack=True)) is not None:
-                self.received.append(message)
-            channel.close()
+        self.received += take_messages(self.amqp_uri, self.queue)
         return list(self.received)
 
     def events(self) -> list[dict]:
@@ -229,9 +236,39 @@ def stream_access_env(broker: Broker) -> dict[str, str]:
     return {**os.environ, "RABBITMQ_MANAGEMENT_URL": broker.management_url, "AMQP_URI": broker.amqp_uri}
 
 
+def stream_access(broker: Broker, *args: str) -> subprocess.CompletedProcess:
+    """`python -m notifications.stream_access <args>` on `broker`'s vhost."""
+    return subprocess.run([sys.executable, "-m", "notifications.stream_access", *args], check=False,
+                          env=stream_access_env(broker), capture_output=True, text=True, timeout=60)
+
+
+def provision_partner(broker: Broker, slug: str) -> str:
+    """What provisioning the partner `slug` printed (its AMQP URI in it: `provisioned_uri`)."""
+    done = stream_access(broker, "provision", slug)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 def provisioned_uri(output: str) -> str:
     """The partner's AMQP URI in what the provisioning command printed."""
     return re.search(r"AMQP URI:\s+(\S+)", output).group(1)
+
+
+class PartnerQueue:
+    """A partner's queue bound to `wijkwijzer.public`, declared, bound and read with the partner's
+    own credentials (`uri`), as docs/partners.md tells a partner; keeps every message as delivered."""
+
+    def __init__(self, uri: str, queue: str, binding_key: str = "nl.wijkwijzer.#"):
+        self.uri, self.queue, self.received = uri, queue, []
+        with Connection(uri, connect_timeout=5) as connection:
+            channel = connection.channel()
+            channel.queue_declare(queue, durable=True, auto_delete=False)
+            channel.queue_bind(queue, "wijkwijzer.public", binding_key)
+            channel.close()
+
+    def messages(self) -> list:
+        self.received += take_messages(self.uri, self.queue)
+        return list(self.received)
 
 
 def asyncapi_message_schema(document: dict, event_type: str) -> dict:

@@ -1,8 +1,6 @@
 """A partner provisioned on the real broker (`python -m notifications.stream_access`) reads the
 public stream through a queue of its own, and is refused everything else: other queues,
 publishing anywhere (the default exchange too), queues outside its prefix."""
-import subprocess
-import sys
 import uuid
 from datetime import UTC, datetime
 
@@ -14,7 +12,14 @@ from wijkwijzer import amqp as platform_amqp
 from wijkwijzer import outbox, topology
 from wijkwijzer.cloudevents import envelope
 
-from tests.support import Broker, eventually, provisioned_uri, stream_access_env
+from tests.support import (
+    Broker,
+    PartnerQueue,
+    eventually,
+    provision_partner,
+    provisioned_uri,
+    stream_access,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -40,17 +45,6 @@ def slug(broker):
     broker.api("DELETE", f"users/partner-{slug}")
 
 
-def stream_access(broker, *args):
-    return subprocess.run([sys.executable, "-m", "notifications.stream_access", *args], check=False,
-                          env=stream_access_env(broker), capture_output=True, text=True, timeout=60)
-
-
-def provision(broker, slug) -> str:
-    done = stream_access(broker, "provision", slug)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def a_consumer_queue(broker) -> str:
     declared = topology.declarations(topology.load_service(SERVICE), broker.amqp_uri)
     return next(entity.name for entity in declared if isinstance(entity, Queue) and not entity.name.endswith(".retry"))
@@ -74,21 +68,16 @@ def publish_confirmed(channel, exchange, routing_key):
 
 
 def test_a_partner_reads_the_public_stream_through_its_own_queue_and_nothing_else(broker, slug):
-    printed = provision(broker, slug)
+    printed = provision_partner(broker, slug)
     uri = provisioned_uri(printed)
     assert uri.startswith(f"amqp://partner-{slug}:") and f"partner.{slug}." in printed and "wijkwijzer.public" in printed
     queue = f"partner.{slug}.events"
-    with Connection(uri, connect_timeout=5) as connection:
-        channel = connection.default_channel
-        channel.queue_declare(queue, durable=True)
-        channel.queue_bind(queue, "wijkwijzer.public", "nl.wijkwijzer.#")
+    partner = PartnerQueue(uri, queue, "nl.wijkwijzer.#")
 
     event = envelope("publications", PublicationWithdrawn(id="p1", slug="s", withdrawn_at=datetime.now(UTC)),
                      subject="p1")
     outbox.EventPublisher(broker.amqp_uri, "publications", {}).publish(outbox.entry(event))
-    with Connection(uri, connect_timeout=5) as connection:
-        message = eventually(lambda: connection.default_channel.basic_get(queue, no_ack=True), timeout=10,
-                             what="the event in the partner's queue")
+    [message] = eventually(partner.messages, timeout=10, what="the event in the partner's queue")
     assert message.properties["content_type"] == "application/cloudevents+json"
     assert message.properties["message_id"] == event.id
 
@@ -106,10 +95,10 @@ def test_a_partner_reads_the_public_stream_through_its_own_queue_and_nothing_els
 
 
 def test_provisioning_again_rotates_the_password_and_revoking_removes_user_and_queues(broker, slug):
-    first = provisioned_uri(provision(broker, slug))
+    first = provisioned_uri(provision_partner(broker, slug))
     with Connection(first, connect_timeout=5) as connection:
         connection.default_channel.queue_declare(f"partner.{slug}.events", durable=True)
-    again = provision(broker, slug)
+    again = provision_partner(broker, slug)
     assert again.startswith("Rotated the password") and provisioned_uri(again) != first
     with pytest.raises(amqp.exceptions.AccessRefused):   # the old password no longer logs in
         Connection(first, connect_timeout=5).connect()
@@ -137,6 +126,6 @@ def test_a_partner_slug_is_lowercase_letters_digits_and_hyphens(broker, bad):
 
 
 def test_the_command_explains_itself():
-    done = subprocess.run([sys.executable, "-m", "notifications.stream_access", "--help"], check=False,
-                          capture_output=True, text=True, timeout=30)
+    done = stream_access(Broker({"AMQP_URI": "amqp://guest:guest@127.0.0.1/", "MANAGEMENT_URL": "http://unused"}, "/"),
+                         "--help")
     assert done.returncode == 0 and "provision" in done.stdout and "RABBITMQ_MANAGEMENT_URL" in done.stdout

@@ -62,7 +62,7 @@ def test_a_real_event_fits_its_message_schema_and_a_broken_one_does_not():
     event = envelope("publications", PublicationWithdrawn(id="p1", slug="s", withdrawn_at=datetime.now(UTC)),
                      subject="p1").model_dump(mode="json")
     jsonschema.Draft202012Validator(schema).validate(event)
-    for broken in ({**event, "data": {**event["data"], "author": "Anna"}}, {**event, "type": "withdrawn"},
+    for broken in ({**event, "data": {**event["data"], "author": "Anna"}}, {**event, "type": "nl.wijkwijzer.publication.published"},
                    {k: v for k, v in event.items() if k != "id"}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.Draft202012Validator(schema).validate(broken)

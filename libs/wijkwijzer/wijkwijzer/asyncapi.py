@@ -52,6 +52,8 @@ def _moved(node: Any) -> Any:
 def _payload(model: type[EventData], schemas: dict[str, Any]) -> dict:
     """A reference to the envelope's schema, added with its definitions to `schemas`."""
     envelope = json_schema(model)
+    # the channel carries one type only: say so, so that its schema refuses any other
+    envelope["properties"]["type"] = {**envelope["properties"]["type"], "const": envelope["title"]}
     for name, definition in {**envelope.pop("$defs", {}), envelope["title"]: envelope}.items():
         definition = _moved(definition)
         if schemas.setdefault(name, definition) != definition:   # two models under one name

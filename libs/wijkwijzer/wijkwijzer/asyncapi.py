@@ -113,11 +113,21 @@ def document(modules: list[str]) -> dict[str, Any]:
     }
 
 
+class _Dumper(yaml.SafeDumper):
+    """Text of several lines (descriptions from docstrings) as a readable literal block."""
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        return self.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
+
+
+_Dumper.add_representer(str, _Dumper.represent_str)
+
+
 def render(modules: list[str]) -> str:
     # through JSON first, so YAML gets plain types and no anchors for repeated parts
     plain = json.loads(json.dumps(document(modules)))
-    return HEADER.format(modules=" ".join(modules)) + yaml.safe_dump(plain, sort_keys=True, allow_unicode=True,
-                                                                    width=100)
+    return HEADER.format(modules=" ".join(modules)) + yaml.dump(plain, Dumper=_Dumper, sort_keys=True,
+                                                               allow_unicode=True, width=100)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,13 +18,20 @@ from pathlib import Path
 import pymongo
 import requests
 
-from tests.support import SmtpSink
+from tests.support import Broker, SmtpSink
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMEKO = Path(sys.executable).with_name("nameko")
 JWT_SECRET = "e2e-test-secret-long-enough-for-hs256-keys"
 UNSUBSCRIBE_SECRET = "e2e-unsubscribe-secret-of-the-tests"
 WEB_BASE_URL = "https://wijkwijzer.example"
+
+
+def bearer(sub: str, name: str, *roles: str, email: str | None = None, organisation: str | None = None) -> dict:
+    """The Authorization header of someone signed in, as the platform's tests sign tokens."""
+    from gateway.tokens import mint
+
+    return {"Authorization": f"Bearer {mint(JWT_SECRET, sub, name, email, list(roles), organisation=organisation)}"}
 
 
 def service_list() -> list[tuple[str, str, str]]:
@@ -56,6 +64,12 @@ class Platform:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def broker(self) -> Broker:
+        """The platform's vhost on the broker, for the management API (partners provisioned there)."""
+        vhost = urllib.parse.unquote(urllib.parse.urlsplit(self.infra["AMQP_URI"]).path[1:]) or "/"
+        return Broker(self.infra, vhost)
 
     def database(self, name: str) -> str:
         """Tagged like every test database (tests/conftest.py), so the session drops what is left."""

@@ -116,6 +116,13 @@ class Broker:
         self.vhost = vhost
         self.amqp_uri = uri._replace(path="/" + urllib.parse.quote(vhost, safe="")).geturl()
 
+    @property
+    def management_url(self) -> str:
+        """The management API's address with the administrator's credentials in it."""
+        parts = urllib.parse.urlsplit(self.management)
+        credentials = ":".join(urllib.parse.quote(part, safe="") for part in self.auth)
+        return parts._replace(netloc=f"{credentials}@{parts.netloc}").geturl()
+
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
         return requests.request(method, f"{self.management}/api/{path}", auth=self.auth, timeout=10, **kwargs)
 
@@ -171,6 +178,17 @@ class Broker:
         return bodies
 
 
+def take_messages(amqp_uri: str, queue: str) -> list:
+    """Every message ready on `queue` now, taken off it (acked), as the broker delivered them."""
+    taken = []
+    with Connection(amqp_uri, connect_timeout=5) as connection:
+        channel = connection.channel()
+        while (message := channel.basic_get(queue, no_ack=True)) is not None:
+            taken.append(message)
+        channel.close()
+    return taken
+
+
 class EventTap:
     """A queue of the test's own bound to an events exchange, so a test sees every copy of
     the events published there, as a partner's queue would (no ledger deduplicates them)."""
@@ -183,7 +201,7 @@ class EventTap:
         exchange = amqp.public_exchange() if source == "public" else get_event_exchange(source, {})
         self.amqp_uri = amqp_uri
         self.queue = f"test-tap-{uuid.uuid4().hex[:8]}"
-        self.seen: list[dict] = []
+        self.received: list = []
         with Connection(amqp_uri, connect_timeout=5) as connection:
             channel = connection.channel()
             exchange(channel).declare()   # as its publisher declares it, or the broker refuses
@@ -191,14 +209,15 @@ class EventTap:
             channel.queue_bind(self.queue, exchange.name, routing_key)
             channel.close()
 
+    def messages(self) -> list:
+        """Every message that arrived so far as the broker delivered it (`body`, `properties`,
+        `delivery_info` with its routing key), oldest first."""
+        self.received += take_messages(self.amqp_uri, self.queue)
+        return list(self.received)
+
     def events(self) -> list[dict]:
         """Every event that arrived so far, oldest first."""
-        with Connection(self.amqp_uri, connect_timeout=5) as connection:
-            channel = connection.channel()
-            while (message := channel.basic_get(self.queue, no_ack=True)) is not None:
-                self.seen.append(json.loads(message.body))
-            channel.close()
-        return list(self.seen)
+        return [json.loads(message.body) for message in self.messages()]
 
     def types(self, subject: str | None = None) -> list[str]:
         return [e["type"].removeprefix("nl.wijkwijzer.") for e in self.events()
@@ -209,6 +228,54 @@ class EventTap:
             channel = connection.channel()
             channel.queue_delete(self.queue)
             channel.close()
+
+
+def stream_access_env(broker: Broker) -> dict[str, str]:
+    """The environment `python -m notifications.stream_access` needs to provision partners on
+    `broker`'s vhost, as an operator sets it (docs/partners.md)."""
+    return {**os.environ, "RABBITMQ_MANAGEMENT_URL": broker.management_url, "AMQP_URI": broker.amqp_uri}
+
+
+def stream_access(broker: Broker, *args: str) -> subprocess.CompletedProcess:
+    """`python -m notifications.stream_access <args>` on `broker`'s vhost."""
+    return subprocess.run([sys.executable, "-m", "notifications.stream_access", *args], check=False,
+                          env=stream_access_env(broker), capture_output=True, text=True, timeout=60)
+
+
+def provision_partner(broker: Broker, slug: str) -> str:
+    """What provisioning the partner `slug` printed (its AMQP URI in it: `provisioned_uri`)."""
+    done = stream_access(broker, "provision", slug)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def provisioned_uri(output: str) -> str:
+    """The partner's AMQP URI in what the provisioning command printed."""
+    return re.search(r"AMQP URI:\s+(\S+)", output).group(1)
+
+
+class PartnerQueue:
+    """A partner's queue bound to `wijkwijzer.public`, declared, bound and read with the partner's
+    own credentials (`uri`), as docs/partners.md tells a partner; keeps every message as delivered."""
+
+    def __init__(self, uri: str, queue: str, binding_key: str = "nl.wijkwijzer.#"):
+        self.uri, self.queue, self.received = uri, queue, []
+        with Connection(uri, connect_timeout=5) as connection:
+            channel = connection.channel()
+            channel.queue_declare(queue, durable=True, auto_delete=False)
+            channel.queue_bind(queue, "wijkwijzer.public", binding_key)
+            channel.close()
+
+    def messages(self) -> list:
+        self.received += take_messages(self.uri, self.queue)
+        return list(self.received)
+
+
+def asyncapi_message_schema(document: dict, event_type: str) -> dict:
+    """The payload schema docs/asyncapi.yaml (`document`, loaded) gives a public event type
+    (`nl.wijkwijzer.publication.published`), with its references resolvable for a validator."""
+    message = document["components"]["messages"][event_type.removeprefix("nl.wijkwijzer.")]
+    return {**message["payload"], "components": document["components"]}
 
 
 class MongoServer:

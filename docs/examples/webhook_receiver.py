@@ -26,6 +26,7 @@ import os
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -41,10 +42,10 @@ def verifiers() -> list[Webhook]:
 
 
 class Receiver(BaseHTTPRequestHandler):
-    path_served = "/"
-    handled: set[str] = set()
-    lock = threading.Lock()
-    webhooks: list[Webhook] = []
+    path_served: ClassVar[str] = "/"
+    handled: ClassVar[set[str]] = set()
+    lock: ClassVar[threading.Lock] = threading.Lock()
+    webhooks: ClassVar[list[Webhook]] = []
 
     def do_POST(self):  # noqa: N802 (http.server's name)
         if self.path != self.path_served:

@@ -48,7 +48,7 @@ def question(place, topic="armoede", **fields):
 
 
 def test_ask_anonymously_then_thread_answer_close_and_reopen(api, platform):
-    public = EventTap(platform.infra["AMQP_URI"], "public", "question.#")
+    public = EventTap(platform.infra["AMQP_URI"], "public", "nl.wijkwijzer.question.#")
     place = a_place()
     [(sanne, sanne_token)] = roster(api, place, "Sanne Bakker").items()
     asked = api("POST", "/questions", None, 201, json=question(place, email="jose@voorbeeld.nl",

@@ -47,7 +47,7 @@ class Receiver(BaseHTTPRequestHandler):
     lock: ClassVar[threading.Lock] = threading.Lock()
     webhooks: ClassVar[list[Webhook]] = []
 
-    def do_POST(self):  # noqa: N802 (http.server's name)
+    def do_POST(self):
         if self.path != self.path_served:
             return self.answer(404)
         length = int(self.headers.get("Content-Length") or 0)

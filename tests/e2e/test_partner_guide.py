@@ -1,9 +1,14 @@
-"""A fresh partner follows docs/partners.md, "The public event stream (AMQP)", step by step: the
-commands are taken from the section's ```sh blocks, so the guide and this test cannot drift. The
-operator's command provisions the partner on the e2e platform's vhost; the example consumer runs
-as the guide says with the URI it printed; a publication published through the API shows up in
-the consumer's output as `nl.wijkwijzer.publication.published`; Ctrl-C stops it cleanly."""
+"""A fresh partner follows docs/partners.md step by step, both ways: the commands are taken from
+each section's ```sh blocks, so the guide and these tests cannot drift.
+
+- "The public event stream (AMQP)": the operator's command provisions the partner on the e2e
+  platform's vhost; the example consumer runs as the guide says with the URI it printed; a
+  publication published through the API shows up in the consumer's output as
+  `nl.wijkwijzer.publication.published`; Ctrl-C stops it cleanly.
+- "Signed webhooks": the admin's curl registers the endpoint, the example receiver runs with the
+  secret it showed, and prints the same publication's `nl.wijkwijzer.publication.published`."""
 import importlib.metadata
+import json
 import os
 import re
 import shlex
@@ -16,7 +21,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from tests.platform import bearer
+from tests.platform import bearer, free_port
 from tests.support import Api, eventually, provisioned_uri, stream_access_env
 
 pytestmark = pytest.mark.e2e
@@ -28,14 +33,15 @@ ANNA = bearer("anna-gids", "Anna Gids", "member", email="anna@voorbeeld.nl")
 EVA = bearer("eva-gids", "Eva Gids", "editor")
 
 
-def guide_commands() -> list[str]:
-    """The shell commands of the stream section's ```sh blocks, in order."""
+def guide_commands(heading: str = SECTION) -> list[str]:
+    """The shell commands of one section's ```sh blocks, in order (a line ending in `\\` goes on)."""
     text = (DOCS / "partners.md").read_text()
-    section = text[text.index(SECTION):]
-    following = re.search(r"^## ", section[len(SECTION):], re.MULTILINE)
-    section = section[:len(SECTION) + following.start()] if following else section
+    section = text[text.index(heading):]
+    following = re.search(r"^## ", section[len(heading):], re.MULTILINE)
+    section = section[:len(heading) + following.start()] if following else section
     blocks = re.findall(r"^```sh\n(.*?)^```", section, re.MULTILINE | re.DOTALL)
-    return [line.strip() for block in blocks for line in block.splitlines()
+    joined = [block.replace("\\\n", " ") for block in blocks]
+    return [line.strip() for block in joined for line in block.splitlines()
             if line.strip() and not line.strip().startswith("#")]
 
 
@@ -103,3 +109,39 @@ def test_a_new_partner_follows_the_guide_and_receives_a_publication(platform, sl
         if consumer is not None and consumer.poll() is None:
             os.killpg(consumer.pid, signal.SIGKILL)
             consumer.wait()
+
+
+def test_a_new_partner_follows_the_guide_and_gets_a_publication_by_webhook(platform, tmp_path):
+    commands = guide_commands("## Signed webhooks")
+    register = next(c for c in commands if c.startswith("curl") and "/api/v1/partners" in c)
+    receive = next(c for c in commands if "webhook_receiver.py" in c)
+    port = free_port()
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"   # `python`: this environment's
+    admin = bearer("beheer-gids", "Beheer Gids", "admin")["Authorization"].removeprefix("Bearer ")
+    env = {**os.environ, "PATH": path, "WIJKWIJZER": platform.base_url, "ADMIN_TOKEN": admin,
+           "RECEIVER_URL": f"http://127.0.0.1:{port}/wijkwijzer", "RECEIVER_PORT": str(port)}
+    done = subprocess.run(["bash", "-c", register], env=env, capture_output=True, text=True, timeout=30, check=False)
+    partner = json.loads(done.stdout)
+    assert partner["secret"].startswith("whsec_"), done.stdout + done.stderr
+    out, err = tmp_path / "receiver.out", tmp_path / "receiver.err"
+    receiver = subprocess.Popen(["bash", "-c", receive], cwd=DOCS.parent, stdout=out.open("w"), stderr=err.open("w"),
+                                start_new_session=True, env={**env, "SECRET": partner["secret"]})
+    try:
+        eventually(lambda: "listening on" in err.read_text() or receiver.poll() is not None,
+                   what="the example receiver to listen")
+        assert receiver.poll() is None, err.read_text()
+        api = Api(platform.base_url)
+        draft = api("POST", "/publications", ANNA, 201, json={
+            "title": f"Buurtpreventie met de wijkagent {uuid.uuid4().hex[:6]}", "summary": "Samen veiliger",
+            "kind": "praktijkvoorbeeld", "topics": ["veiligheid"], "body": "Een WhatsApp-groep per straat."})
+        api("POST", f"/publications/{draft['id']}/submit", ANNA)
+        api("POST", f"/publications/{draft['id']}/review", EVA, json={"decision": "publish"})
+        line = f"nl.wijkwijzer.publication.published {draft['id']}"
+        eventually(lambda: line in out.read_text(), timeout=30, what=f"the receiver to print {line!r}")
+        assert "refused" not in err.read_text(), "every delivery verified"
+        assert f"nl.wijkwijzer.publication.submitted {draft['id']}" not in out.read_text(), "the filter holds"
+    finally:
+        os.killpg(receiver.pid, signal.SIGKILL)
+        receiver.wait()
+        api = Api(platform.base_url)
+        api("PATCH", f"/partners/{partner['id']}", {"Authorization": f"Bearer {admin}"}, json={"active": False})

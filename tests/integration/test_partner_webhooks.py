@@ -15,7 +15,7 @@ from notifications.service import NotificationsService
 from publications.events import PublicationPublished, PublicationWithdrawn
 from wijkwijzer import outbox
 from wijkwijzer.cloudevents import envelope
-from wijkwijzer.errors import Conflict, Invalid
+from wijkwijzer.errors import Conflict, Invalid, NotFound
 
 from tests.support import Broker, Replicas, WebhookReceiver, eventually
 
@@ -293,3 +293,21 @@ def test_an_endpoint_failing_for_five_days_is_switched_off(replicas, rpc, receiv
         assert failed and all(d["state"] in ("failed", "pending") for d in failed)
     finally:
         fast.stop_all()
+
+
+def test_public_events_and_the_delivery_log_are_kept_for_webhook_keep_days(rpc, receiver, publisher, webhook_config):
+    short = Replicas(NotificationsService, {**webhook_config, "WEBHOOK_KEEP_DAYS": 3 / 86400,   # 3 s
+                                            "WEBHOOK_RETENTION_INTERVAL": 0.5})
+    short.start()
+    try:
+        partner = register(rpc, receiver, "/kort")
+        event = published(200)
+        publisher("publications", event)
+        eventually(lambda: receiver.delivered("/kort"), what="the delivery")
+        assert rpc.notifications.partner_deliveries(partner["id"])["items"]
+        eventually(lambda: not rpc.notifications.partner_deliveries(partner["id"])["items"], timeout=15,
+                   what="the delivery log to forget it")
+        with pytest.raises(NotFound):
+            rpc.notifications.replay_to_partner(partner["id"], {"event_id": event.id})
+    finally:
+        short.stop_all()

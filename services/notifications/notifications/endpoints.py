@@ -146,16 +146,24 @@ class Caller:
         except requests.Timeout:
             return Answer(None, {}, _ms(started), f"no answer within {self.timeout:g} s")
         except requests.RequestException as exc:
-            cause = exc.__context__ if isinstance(exc.__context__, Refused) else exc
-            prefix = "refused: " if isinstance(cause, Refused) else ""
-            return Answer(None, {}, _ms(started), f"{prefix}{_short(cause)}")
+            return Answer(None, {}, _ms(started), _why(exc))
 
 
 def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text[:300]
+def _why(exc: BaseException) -> str:
+    """What went wrong, for the delivery log: the innermost cause in a few words ("connection
+    refused", a TLS certificate error), not the wrapper's repr."""
+    causes = [exc]
+    while (inner := causes[-1].__cause__ or causes[-1].__context__) is not None and inner not in causes:
+        causes.append(inner)
+    refused = next((c for c in causes if isinstance(c, Refused)), None)
+    if refused is not None:
+        return f"refused: {refused}"
+    root = causes[-1]
+    if isinstance(root, OSError) and root.strerror:
+        return f"{root.strerror.lower()} ({type(exc).__name__})"
+    return (str(root) or type(root).__name__)[:300]
 

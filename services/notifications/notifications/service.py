@@ -218,6 +218,15 @@ class NotificationsService:
             self.webhook_dispatch.wake()
         return answer
 
+    @configured_timer("WEBHOOK_RETENTION_INTERVAL", 3600)
+    def forget_old_webhook_events(self) -> None:
+        """Public events and the delivery log older than WEBHOOK_KEEP_DAYS; one replica at a time."""
+        with Claims(self.db).hold("webhook-retention", timedelta(minutes=10)) as claim:
+            if claim is not None:
+                events, deliveries = webhooks.forget_old(self.db, _now(), self.settings.webhooks.keep)
+                if events or deliveries:
+                    log.info("forgot %d public event(s) and %d webhook deliveries", events, deliveries)
+
     # -- sending what is left ---------------------------------------------------------------------
 
     @configured_timer("SEND_INTERVAL", 5)

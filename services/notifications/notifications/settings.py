@@ -79,6 +79,7 @@ def webhook_settings_of(config: dict) -> WebhookSettings:
         concurrency=int(config.get("WEBHOOK_CONCURRENCY") or 20),
         per_partner=int(config.get("WEBHOOK_PER_PARTNER") or 4),
         batch=int(config.get("WEBHOOK_BATCH") or 100),
+        keep=timedelta(days=float(config.get("WEBHOOK_KEEP_DAYS") or 30)),
     )
 
 

@@ -59,6 +59,7 @@ class WebhookSettings:
     concurrency: int               # deliveries in flight per replica
     per_partner: int               # of which to one partner at most
     batch: int                     # deliveries a sweep takes at most
+    keep: timedelta                # how long public events and the delivery log are kept
 
 
 def _time(value: str | datetime) -> datetime:
@@ -72,6 +73,16 @@ def _subject_key(event: dict) -> str:
 
 def delivery_id(partner_id: str, event_id: str) -> str:
     return f"{partner_id}/{event_id}"
+
+
+def forget_old(db: Database, now: datetime, keep: timedelta) -> tuple[int, int]:
+    """Public events received, and finished deliveries made, longer than `keep` ago: how many of
+    each were removed. A replay reaches back as far as events are kept."""
+    cutoff = now - keep
+    events = db[PUBLIC_EVENTS].delete_many({"received_at": {"$lt": cutoff}}).deleted_count
+    deliveries = db[DELIVERIES].delete_many({"created_at": {"$lt": cutoff},
+                                             "state": {"$in": ["delivered", "failed"]}}).deleted_count
+    return events, deliveries
 
 
 class Partners:

@@ -492,8 +492,9 @@ class WebhookReceiver:
         self._secrets[path] = [secret] if only else [*self._secrets.get(path, []), secret]
         self._write("secrets.json", self._secrets)
 
-    def script(self, path: str, answers: list) -> None:
-        """The next answers at `path`, in order: a status, or [status, {header: value}]; then 204."""
+    def script(self, path: str, answers: list | dict) -> None:
+        """The next answers at `path`, in order: a status, or [status, {header: value}, seconds to wait
+        first]; then 204. `{"*": answer}`: that answer every time."""
         self._script[path] = answers
         self._write("script.json", self._script)
 

@@ -5,8 +5,9 @@ It verifies every delivery with the reference `standardwebhooks` library against
 `<directory>/secrets.json` ({path: [secret, ...]}, read again when it changes) and appends one
 JSON line per request to `<directory>/received.jsonl`: path, webhook-id, timestamp, whether the
 signature verified, the status it answered, the body. What it answers comes from
-`<directory>/script.json` ({path: [status or [status, {header: value}], ...]}), taken in order per
-path; when a path's script is used up it answers 204. It writes `<directory>/ready-<port>` once it
+`<directory>/script.json` ({path: [status or [status, {header: value}, seconds to wait first], ...]}),
+taken in order per path, or `"*"` for every request there; when a path's script is used up it
+answers 204. It writes `<directory>/ready-<port>` once it
 listens.
 """
 from __future__ import annotations
@@ -36,15 +37,19 @@ class State:
             self._secrets = (mtime, json.loads(file.read_text()) if mtime else {})
         return self._secrets[1].get(path, [])
 
-    def answer(self, path: str) -> tuple[int, dict]:
+    def answer(self, path: str) -> tuple[int, dict, float]:
         file = self.directory / "script.json"
         script = json.loads(file.read_text()).get(path, []) if file.exists() else []
         turn = self.used.get(path, 0)
         self.used[path] = turn + 1
-        if turn >= len(script):
-            return 204, {}
-        step = script[turn]
-        return (step[0], step[1]) if isinstance(step, list) else (step, {})
+        if isinstance(script, dict):    # {"*": step}: the same answer every time
+            step = script["*"]
+        elif turn < len(script):
+            step = script[turn]
+        else:
+            return 204, {}, 0.0
+        step = step if isinstance(step, list) else [step]
+        return step[0], step[1] if len(step) > 1 else {}, step[2] if len(step) > 2 else 0.0
 
     def record(self, entry: dict) -> None:
         self.log.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -64,12 +69,13 @@ def handler(state: State) -> type[BaseHTTPRequestHandler]:
                         break
                     except WebhookVerificationError:
                         continue
-                status, headers = state.answer(self.path)
+                status, headers, wait = state.answer(self.path)
                 state.record({"path": self.path, "webhook_id": self.headers.get("webhook-id"),
                               "timestamp": self.headers.get("webhook-timestamp"),
                               "signatures": self.headers.get("webhook-signature"), "verified": verified,
                               "content_type": self.headers.get("Content-Type"), "status": status,
                               "received_at": time.time(), "body": body})
+            time.sleep(wait)   # outside the lock: a slow endpoint holds up only its own requests
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

@@ -311,3 +311,20 @@ def test_public_events_and_the_delivery_log_are_kept_for_webhook_keep_days(rpc, 
             rpc.notifications.replay_to_partner(partner["id"], {"event_id": event.id})
     finally:
         short.stop_all()
+
+
+def test_a_slow_partner_holds_up_no_other(rpc, receiver, publisher, webhook_config):
+    """Two deliveries at most in flight to one partner, a sweep of five: the slow partner's backlog
+    of 20 (2 s each) does not hide the quick partner's deliveries behind it."""
+    narrow = Replicas(NotificationsService, {**webhook_config, "WEBHOOK_PER_PARTNER": 2, "WEBHOOK_BATCH": 5})
+    narrow.start()
+    try:
+        register(rpc, receiver, "/traag")
+        receiver.script("/traag", {"*": [204, {}, 2]})
+        register(rpc, receiver, "/vlot")
+        for n in range(20):
+            publisher("publications", published(300 + n))
+        eventually(lambda: len(receiver.delivered("/vlot")) == 20, timeout=30, what="the quick partner's 20")
+        assert len(receiver.delivered("/traag")) < 10, "the quick partner did not wait behind the slow one's backlog"
+    finally:
+        narrow.stop_all()

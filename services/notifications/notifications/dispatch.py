@@ -73,22 +73,30 @@ class WebhookDispatch(DependencyProvider):
                       self._tell_disabled, _now)
 
     def sweep(self) -> int:
-        """Take what is due (up to WEBHOOK_BATCH) and start sending it; how many were taken."""
+        """Take what is due and start sending it; how many were taken. Partners with
+        WEBHOOK_PER_PARTNER deliveries in flight here are left out of the query, so a slow partner's
+        backlog does not hide other partners' deliveries behind it."""
         sender, settings = self.sender(), self.mail.settings.webhooks
         taken = 0
-        for item in sender.due(settings.batch):
-            partner = item.get("partner_id")
-            if self.in_flight[partner] >= settings.per_partner or not sender.take(item["_id"]):
-                continue
-            self.in_flight[partner] += 1
-            taken += 1
-            self.pool.spawn_n(self._deliver, sender, item["_id"], partner)
-        return taken
+        while True:
+            full = [partner for partner, count in self.in_flight.items() if count >= settings.per_partner]
+            due = sender.due(settings.batch, skip_partners=full)
+            progress = False
+            for item in due:
+                partner = item.get("partner_id")
+                if self.in_flight[partner] >= settings.per_partner or not sender.take(item["_id"]):
+                    continue
+                self.in_flight[partner] += 1
+                taken += 1
+                progress = True
+                self.pool.spawn_n(self._deliver, sender, item["_id"], partner)
+            if len(due) < settings.batch or not progress:
+                return taken
 
     def _deliver(self, sender: Sender, item_id: str, partner: str) -> None:
         try:
             sender.deliver(item_id)
-        except Exception:
+        except Exception:   # the database went away: the entry stays taken until its lease ends, then is due
             log.exception("webhook delivery %s failed before it was settled", item_id)
         finally:
             self.in_flight[partner] -= 1

@@ -171,8 +171,12 @@ class Sender:
         self.clock = clock
         self.partners = Partners(db)
 
-    def due(self, limit: int) -> list[dict]:
-        return list(self.db[QUEUE].find({"due": {"$lte": self.clock()}}).sort("due", 1).limit(limit))
+    def due(self, limit: int, skip_partners: Iterable[str] = ()) -> list[dict]:
+        """Deliveries due now, the longest waiting first, but none for `skip_partners`."""
+        query: dict[str, Any] = {"due": {"$lte": self.clock()}}
+        if skip_partners:
+            query["partner_id"] = {"$nin": list(skip_partners)}
+        return list(self.db[QUEUE].find(query).sort("due", 1).limit(limit))
 
     def take(self, item_id: str) -> bool:
         """Take a due delivery for this sender, for the lease; False when another took it."""
@@ -181,7 +185,8 @@ class Sender:
                                          {"$set": {"due": now + self.settings.lease}}).modified_count == 1
 
     def deliver(self, item_id: str) -> str:
-        """One attempt of a delivery this sender took; what came of it."""
+        """One attempt of a delivery this sender took; what came of it (an Outcome's state, or
+        `done` / `failed` when there was nothing to send)."""
         delivery = self.db[DELIVERIES].find_one({"_id": item_id})
         if delivery is None or delivery["state"] != "pending":
             self._unqueue(item_id)          # done already, or a queue entry whose delivery was never stored
@@ -218,7 +223,7 @@ class Sender:
             self._failing(partner, now)
         log.info("webhook %s to %s: %s (%s, %d ms)", delivery["event_id"], partner["_id"], result.state,
                  answer.status or answer.error, answer.latency_ms)
-        return result.state if result.state != "retry" or result.retry_at else "failed"
+        return result.state
 
     def _finish(self, item_id: str, state: str, attempt: dict, **fields: Any) -> None:
         now = self.clock()

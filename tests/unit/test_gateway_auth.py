@@ -17,7 +17,8 @@ LIBRARY_WORDS = ("input_value", "pydantic", "Signature has expired", "Invalid au
 
 
 def token(secret=SECRET, algorithm="HS256", **claims):
-    body = {"sub": "anna", "roles": ["member"], "exp": int(time.time()) + 600, **claims}
+    # made when the tests are collected, which may be many minutes before they run: valid for a week
+    body = {"sub": "anna", "roles": ["member"], "exp": int(time.time()) + 7 * 86400, **claims}
     return jwt.encode({k: v for k, v in body.items() if v is not None}, secret, algorithm=algorithm)
 
 
@@ -42,7 +43,7 @@ def test_a_token_for_this_api_from_the_configured_issuer_is_trusted(aud):
     ({"iss": ISSUER, "aud": ["account", "another-api"]}, "not issued for this API (audience)"),
     ({"iss": ISSUER, "aud": None}, "has no audience (aud)"),
     ({"iss": ISSUER, "aud": AUDIENCE, "exp": int(time.time()) - 5}, "the token has expired"),
-    ({"iss": ISSUER, "aud": AUDIENCE, "nbf": int(time.time()) + 600}, "not valid yet"),
+    ({"iss": ISSUER, "aud": AUDIENCE, "nbf": int(time.time()) + 86400}, "not valid yet"),
     ({"iss": ISSUER, "aud": AUDIENCE, "exp": None}, "has no expiry time (exp)"),
     ({"iss": ISSUER, "aud": AUDIENCE, "sub": None}, "has no subject (sub)"),
 ])

@@ -4,6 +4,7 @@ publish them (wijkwijzer.outbox's publisher, onto `wijkwijzer.public`), in a vho
 own; the schedule runs at a thousandth of its real pace (WEBHOOK_TIME_SCALE)."""
 from __future__ import annotations
 
+import socket
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -293,3 +294,32 @@ def test_an_endpoint_failing_for_five_days_is_switched_off(replicas, rpc, receiv
         assert failed and all(d["state"] in ("failed", "pending") for d in failed)
     finally:
         fast.stop_all()
+
+
+def test_a_partner_that_never_answers_holds_up_no_other_even_with_a_backlog_beyond_a_sweep(
+        replicas, rpc, receiver, publisher, webhook_config):
+    """A sweep takes the oldest due deliveries; a slow partner's backlog, longer than a sweep's
+    batch and all at its in-flight limit, must not fill every batch and starve the others."""
+    replicas.stop_all()
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(128)    # connections are taken by the kernel and never answered
+    small = Replicas(NotificationsService, {**webhook_config, "WEBHOOK_TIMEOUT": 1, "WEBHOOK_PER_PARTNER": 2,
+                                            "WEBHOOK_BATCH": 10, "WEBHOOK_TIME_SCALE": 1})
+    small.start()
+    try:
+        slow = rpc.notifications.register_partner({"name": "Gemeente Traag",
+                                                   "url": f"http://127.0.0.1:{silent.getsockname()[1]}/hooks"})
+        register(rpc, receiver, "/vlot")
+        events = [published(200 + n) for n in range(30)]
+        for event in events:
+            publisher("publications", event)
+        # the slow one times out two at a time, one second each: 15 s for its first attempts;
+        # the other gets all 30 long before
+        eventually(lambda: len(receiver.delivered("/vlot")) == len(events), timeout=6,
+                   what="every event at the quick partner while the slow one holds its backlog")
+        tried = [d for d in rpc.notifications.partner_deliveries(slow["id"], 100)["items"] if d["tries"]]
+        assert len(tried) < len(events), "the slow partner still has a backlog"
+    finally:
+        small.stop_all()
+        silent.close()

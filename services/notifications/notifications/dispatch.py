@@ -76,7 +76,8 @@ class WebhookDispatch(DependencyProvider):
         """Take what is due (up to WEBHOOK_BATCH) and start sending it; how many were taken."""
         sender, settings = self.sender(), self.mail.settings.webhooks
         taken = 0
-        for item in sender.due(settings.batch):
+        busy = [partner for partner, sending in self.in_flight.items() if sending >= settings.per_partner]
+        for item in sender.due(settings.batch, busy):
             partner = item.get("partner_id")
             if self.in_flight[partner] >= settings.per_partner or not sender.take(item["_id"]):
                 continue

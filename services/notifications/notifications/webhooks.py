@@ -160,8 +160,13 @@ class Sender:
         self.clock = clock
         self.partners = Partners(db)
 
-    def due(self, limit: int) -> list[dict]:
-        return list(self.db[QUEUE].find({"due": {"$lte": self.clock()}}).sort("due", 1).limit(limit))
+    def due(self, limit: int, busy: Iterable[str] = ()) -> list[dict]:
+        """The oldest due deliveries, leaving out those of `busy` partners (at their in-flight
+        limit): a slow partner's backlog would otherwise fill every batch and starve the rest."""
+        query: dict[str, Any] = {"due": {"$lte": self.clock()}}
+        if busy := list(busy):
+            query["partner_id"] = {"$nin": busy}
+        return list(self.db[QUEUE].find(query).sort("due", 1).limit(limit))
 
     def take(self, item_id: str) -> bool:
         """Take a due delivery for this sender, for the lease; False when another took it."""

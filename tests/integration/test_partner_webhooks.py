@@ -4,10 +4,14 @@ publish them (wijkwijzer.outbox's publisher, onto `wijkwijzer.public`), in a vho
 own; the schedule runs at a thousandth of its real pace (WEBHOOK_TIME_SCALE)."""
 from __future__ import annotations
 
+import socket
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pymongo
 import pytest
 from activities.events import ActivityCancelled, ActivityScheduled
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -328,3 +332,70 @@ def test_a_slow_partner_holds_up_no_other(rpc, receiver, publisher, webhook_conf
         assert len(receiver.delivered("/traag")) < 10, "the quick partner did not wait behind the slow one's backlog"
     finally:
         narrow.stop_all()
+
+
+def test_a_partner_that_never_answers_holds_up_no_other_even_with_a_backlog_beyond_a_sweep(
+        replicas, rpc, receiver, publisher, webhook_config):
+    """A sweep takes the oldest due deliveries; a slow partner's backlog, longer than a sweep's
+    batch and all at its in-flight limit, must not fill every batch and starve the others."""
+    replicas.stop_all()
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(128)    # connections are taken by the kernel and never answered
+    small = Replicas(NotificationsService, {**webhook_config, "WEBHOOK_TIMEOUT": 1, "WEBHOOK_PER_PARTNER": 2,
+                                            "WEBHOOK_BATCH": 10, "WEBHOOK_TIME_SCALE": 1})
+    small.start()
+    try:
+        slow = rpc.notifications.register_partner({"name": "Gemeente Traag",
+                                                   "url": f"http://127.0.0.1:{silent.getsockname()[1]}/hooks"})
+        register(rpc, receiver, "/vlot")
+        events = [published(200 + n) for n in range(30)]
+        for event in events:
+            publisher("publications", event)
+        # the slow one times out two at a time, one second each: 15 s for its first attempts;
+        # the other gets all 30 long before
+        eventually(lambda: len(receiver.delivered("/vlot")) == len(events), timeout=6,
+                   what="every event at the quick partner while the slow one holds its backlog")
+        tried = [d for d in rpc.notifications.partner_deliveries(slow["id"], 100)["items"] if d["tries"]]
+        assert len(tried) < len(events), "the slow partner still has a backlog"
+    finally:
+        small.stop_all()
+        silent.close()
+
+
+def test_a_service_stopped_while_a_delivery_is_in_flight_records_how_it_ended(
+        replicas, rpc, publisher, webhook_config):
+    """A graceful stop (a rolling deploy) lets a delivery being sent finish and records it, rather
+    than leave it taken until the lease ends and send it to the partner a second time."""
+    replicas.stop_all()
+    arrived = threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            arrived.set()
+            time.sleep(1.5)   # the service is told to stop meanwhile
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    running = Replicas(NotificationsService, {**webhook_config, "WEBHOOK_TIMEOUT": 5})
+    running.start()
+    try:
+        partner = rpc.notifications.register_partner({"name": "Gemeente Langzaam",
+                                                      "url": f"http://127.0.0.1:{server.server_port}/hooks"})
+        publisher("publications", published(300))
+        assert arrived.wait(20), "the delivery reached the endpoint"
+        running.stop_all()   # while the endpoint still holds the request
+        with pymongo.MongoClient(webhook_config["MONGODB_URI"]) as client:
+            db = client[webhook_config["MONGODB_DATABASE"]]
+            [delivery] = db.webhook_deliveries.find({"partner_id": partner["id"]})
+            assert delivery["state"] == "delivered" and [a["status_code"] for a in delivery["attempts"]] == [204]
+            assert db.webhook_queue.count_documents({}) == 0, "nothing left to send again"
+    finally:
+        running.stop_all()
+        server.shutdown()

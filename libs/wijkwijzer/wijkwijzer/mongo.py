@@ -18,7 +18,7 @@ MONGODB_SOCKET_TIMEOUT_MS (how long it waits for the server's answer).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pymongo
 from nameko.extensions import DependencyProvider
@@ -88,6 +88,13 @@ class MongoDatabase(DependencyProvider):
         self.indexes = indexes or {}
         self.client: pymongo.MongoClient | None = None
         self.writes = WritesSent()
+        self._before_close: list[Callable[[], None]] = []
+
+    def before_close(self, finish: Callable[[], None]) -> None:
+        """Run `finish()` when the service stops, before the client closes. nameko stops all
+        dependency providers at once, so an extension whose own threads still write (the webhook
+        senders) would otherwise find the client closed under them."""
+        self._before_close.append(finish)
 
     def setup(self) -> None:
         config = self.container.config
@@ -107,6 +114,8 @@ class MongoDatabase(DependencyProvider):
         ensure_indexes(self.client[self.database_name], self.indexes)
 
     def stop(self) -> None:
+        for finish in self._before_close:
+            finish()
         self._close()
 
     def kill(self) -> None:

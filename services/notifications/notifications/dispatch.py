@@ -40,6 +40,8 @@ class WebhookDispatch(DependencyProvider):
         self.mail = sibling(self.container, MailSettings, "WebhookDispatch")
         self.interval = float(self.container.config.get("WEBHOOK_INTERVAL", 1))
         self._thread = None
+        self.pool: GreenPool | None = None
+        self.database.before_close(self._finish_sending)   # so the sends in flight can record how they ended
 
     def start(self) -> None:
         settings = self.mail.settings
@@ -50,11 +52,15 @@ class WebhookDispatch(DependencyProvider):
         self._thread = self.container.spawn_managed_thread(self._sweep_forever)
 
     def stop(self) -> None:
+        self._finish_sending()
+
+    def _finish_sending(self) -> None:
         if self._thread is not None:
             self._thread.kill()
             self._thread = None
         # deliveries being sent finish (at most WEBHOOK_TIMEOUT); a killed one stays in the queue
-        self.pool.waitall()
+        if self.pool is not None:
+            self.pool.waitall()
 
     def kill(self) -> None:
         if self._thread is not None:

@@ -16,7 +16,11 @@
 4. "burst" (`--burst partners:events,...`): `--clients` members at once submit the drafts
    (`POST /publications/<id>/submit`; each submit is one public `publication.submitted` event),
    timed from the first submit until the receiver accepted the last delivery expected;
-5. "trickle" (`--trickle partners,...`): `--trickle-writes` submits by one member at `--rate` a
+5. "replay": right after each burst, an admin replays the burst's time range to each of its
+   partners at once (`POST /api/v1/partners/<id>/replay`), timed from the first replay request
+   until the receiver accepted every event again: the pace of sending alone, where the burst's
+   figure also holds the pace of the submits;
+6. "trickle" (`--trickle partners,...`): `--trickle-writes` submits by one member at `--rate` a
    second, to as many partners.
 
 For each delivery the receiver accepted: its time (the receiver's `received_at`, this machine's
@@ -181,6 +185,34 @@ def measure(received: Received, paths: list[str], started: float, answered: dict
     }
 
 
+def replay(base: str, received: Received, ids: list[str], paths: list[str], since: float,
+           subjects: set[str], timeout: float) -> dict:
+    """Every partner of a burst gets the burst again (its time range, from `since`): deliveries, seconds."""
+    window = {"from": datetime.fromtimestamp(since - 1, UTC).isoformat(), "to": datetime.now(UTC).isoformat()}
+    started = time.time()
+
+    def ask(partner_id: str) -> None:
+        requests.post(f"{base}/partners/{partner_id}/replay", headers=ADMIN, json=window,
+                      timeout=60).raise_for_status()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(ask, ids))
+    ours, wanted = set(paths), {(p, s) for p in paths for s in subjects}
+    deadline = time.monotonic() + timeout
+    while True:
+        entries = [e for e in received.read() if e["path"] in ours and e["received_at"] >= started]
+        accepted = [e for e in entries if 200 <= e["status"] < 300]
+        got = {(e["path"], e["subject"]) for e in accepted}
+        if wanted <= got or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    seen = Counter((e["path"], e["webhook_id"]) for e in accepted)
+    return {"deliveries": len(accepted),
+            "seconds": max((e["received_at"] for e in accepted), default=started) - started,
+            "missing": len(wanted - got), "duplicates": sum(n - 1 for n in seen.values()),
+            "unverified": sum(1 for e in entries if not e["verified"])}
+
+
 def cases(text: str) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in (part.split(":") for part in text.split(",") if part)]
 
@@ -225,6 +257,13 @@ def main(argv: list[str] | None = None) -> int:
                              f"{result['deliveries'] / max(result['seconds'], 1e-9):.1f}",
                              f"{result['p50']:.0f}", f"{result['p99']:.0f}", result["missing"],
                              result["duplicates"], result["unverified"]))
+                if load == "burst":
+                    say(f"{case}: replaying the burst to its {partners} partner(s)")
+                    again = replay(base, received, previous, paths, started, set(answered), args.timeout)
+                    say(f"{case} replay: {again}")
+                    rows.append(("replay", partners, events, again["deliveries"], f"{again['seconds']:.2f}",
+                                 f"{again['deliveries'] / max(again['seconds'], 1e-9):.1f}", "-", "-",
+                                 again["missing"], again["duplicates"], again["unverified"]))
         finally:
             receiver.stop()
         print("\nwebhooks: from the gateway's submit to the partner's 204 (WebhookReceiver, signatures verified "

@@ -170,6 +170,7 @@ class Sender:
         self.tell_disabled = tell_disabled
         self.clock = clock
         self.partners = Partners(db)
+        self._events: dict[str, dict | None] = {}   # a sweep sends one event to many partners: read it once
 
     def due(self, limit: int, skip_partners: Iterable[str] = ()) -> list[dict]:
         """Deliveries due now, the longest waiting first, but none for `skip_partners`."""
@@ -192,7 +193,7 @@ class Sender:
             self._unqueue(item_id)          # done already, or a queue entry whose delivery was never stored
             return "done"
         partner = self.partners.get(delivery["partner_id"])
-        event = self.db[PUBLIC_EVENTS].find_one({"_id": delivery["event_id"]})
+        event = self._event(delivery["event_id"])
         if partner is None or not partner.get("active") or event is None:
             reason = "the endpoint is switched off" if partner is not None else "the partner was removed"
             self._finish(item_id, "failed", {"at": self.clock(), "status_code": None, "latency_ms": 0,
@@ -208,7 +209,7 @@ class Sender:
         result = rules.outcome(answer.status, answer.headers, tries, now, self.settings.scale)
         if result.state == "delivered":
             self._finish(item_id, "delivered", attempt, tries=tries, delivered_at=now)
-            self.partners.succeeded(partner["_id"])
+            self.partners.succeeded(partner["_id"])   # also when this read said it was not failing: it may be now
         elif result.state == "gone":
             self._finish(item_id, "failed", attempt, tries=tries)
             self._disable(partner, "the endpoint answered 410 Gone", now)
@@ -224,6 +225,12 @@ class Sender:
         log.info("webhook %s to %s: %s (%s, %d ms)", delivery["event_id"], partner["_id"], result.state,
                  answer.status or answer.error, answer.latency_ms)
         return result.state
+
+    def _event(self, event_id: str) -> dict | None:
+        """A kept public event (they never change), read once per sender."""
+        if event_id not in self._events:
+            self._events[event_id] = self.db[PUBLIC_EVENTS].find_one({"_id": event_id})
+        return self._events[event_id]
 
     def _finish(self, item_id: str, state: str, attempt: dict, **fields: Any) -> None:
         now = self.clock()

@@ -11,7 +11,7 @@ import uuid
 import pymongo
 import pytest
 
-from tests.support import Broker, MongoServer
+from tests.support import Broker, MongoServer, WebhookReceiver
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -94,3 +94,11 @@ def pytest_terminal_summary(terminalreporter):
     for layer, by_outcome in counts.items():
         text = ", ".join(f"{n} {outcome}" for outcome, n in by_outcome.items()) or "none run"
         terminalreporter.write_line(f"{layer:12} {text}")
+
+
+@pytest.fixture
+def receiver(tmp_path):
+    """A partner's webhook endpoint (tests/webhook_receiver.py) for one test."""
+    running = WebhookReceiver(tmp_path / "receiver").start()
+    yield running
+    running.stop()

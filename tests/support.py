@@ -413,7 +413,33 @@ class Replicas:
         self.running.clear()
 
 
-class SmtpSink:
+class ListenerProcess:
+    """A test server (a script next to this file) in a process of its own on `self.port`, which
+    touches `<directory>/ready-<port>` once it listens; `stop()` kills it, `start()` runs it again
+    on the same port."""
+
+    directory: pathlib.Path
+    port: int
+    process: subprocess.Popen | None = None
+
+    def _run(self, script: str, log_name: str, what: str):
+        ready = self.directory / f"ready-{self.port}"
+        ready.unlink(missing_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-P", str(pathlib.Path(__file__).with_name(script)), str(self.directory), str(self.port)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(self.directory / log_name, "ab"))  # noqa: SIM115
+        eventually(ready.exists, timeout=20, what=what)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+
+
+class SmtpSink(ListenerProcess):
     """A real SMTP server (tests/smtp_sink.py, aiosmtpd) in a process of its own on a free port;
     `messages()` are the e-mails it kept, parsed. `stop()` and `start()` take it down and up on
     the same port; `stall()` holds messages at DATA until `release()` (then refuses them)."""
@@ -424,20 +450,7 @@ class SmtpSink:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> SmtpSink:
-        ready = self.directory / f"ready-{self.port}"
-        ready.unlink(missing_ok=True)
-        self.process = subprocess.Popen([sys.executable, "-P", str(pathlib.Path(__file__).with_name("smtp_sink.py")),
-                                         str(self.directory), str(self.port)],
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=open(self.directory / "sink.log", "ab"))  # noqa: SIM115
-        eventually(ready.exists, timeout=20, what="the SMTP sink to listen")
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(10)
-            self.process = None
+        return self._run("smtp_sink.py", "sink.log", "the SMTP sink to listen")
 
     def stall(self) -> None:
         (self.directory / "stall").touch()
@@ -452,7 +465,7 @@ class SmtpSink:
         return found
 
 
-class WebhookReceiver:
+class WebhookReceiver(ListenerProcess):
     """A partner's webhook endpoint (tests/webhook_receiver.py) in a process of its own on a free
     port, verifying signatures with the reference `standardwebhooks` library. `url(path)` is an
     endpoint; `trust(path, secret)` lets it verify that path's deliveries; `script(path, [...])`
@@ -471,21 +484,7 @@ class WebhookReceiver:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def start(self) -> WebhookReceiver:
-        ready = self.directory / f"ready-{self.port}"
-        ready.unlink(missing_ok=True)
-        self.process = subprocess.Popen(
-            [sys.executable, "-P", str(pathlib.Path(__file__).with_name("webhook_receiver.py")),
-             str(self.directory), str(self.port)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=open(self.directory / "receiver.log", "ab"))  # noqa: SIM115
-        eventually(ready.exists, timeout=20, what="the webhook receiver to listen")
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(10)
-            self.process = None
+        return self._run("webhook_receiver.py", "receiver.log", "the webhook receiver to listen")
 
     def trust(self, path: str, secret: str, only: bool = False) -> None:
         """Verify `path`'s deliveries with `secret` too (`only`: with it alone)."""

@@ -33,6 +33,17 @@ ANNA = bearer("anna-gids", "Anna Gids", "member", email="anna@voorbeeld.nl")
 EVA = bearer("eva-gids", "Eva Gids", "editor")
 
 
+def publish(platform, title: str, topic: str, body: str) -> dict:
+    """A member's publication, submitted and published by an editor, through the API."""
+    api = Api(platform.base_url)
+    draft = api("POST", "/publications", ANNA, 201, json={
+        "title": f"{title} {uuid.uuid4().hex[:6]}", "summary": "Een praktijkvoorbeeld uit de wijk",
+        "kind": "praktijkvoorbeeld", "topics": [topic], "body": body})
+    api("POST", f"/publications/{draft['id']}/submit", ANNA)
+    api("POST", f"/publications/{draft['id']}/review", EVA, json={"decision": "publish"})
+    return draft
+
+
 def guide_commands(heading: str = SECTION) -> list[str]:
     """The shell commands of one section's ```sh blocks, in order (a line ending in `\\` goes on)."""
     text = (DOCS / "partners.md").read_text()
@@ -93,12 +104,7 @@ def test_a_new_partner_follows_the_guide_and_receives_a_publication(platform, sl
                     uri = provisioned_uri(done.stdout)
         assert consumer is not None
 
-        api = Api(platform.base_url)
-        draft = api("POST", "/publications", ANNA, 201, json={
-            "title": f"Repaircafé als ontmoetingsplek {uuid.uuid4().hex[:6]}", "summary": "Samen repareren",
-            "kind": "praktijkvoorbeeld", "topics": ["ontmoeting"], "body": "Elke zaterdag in het buurthuis."})
-        api("POST", f"/publications/{draft['id']}/submit", ANNA)
-        api("POST", f"/publications/{draft['id']}/review", EVA, json={"decision": "publish"})
+        draft = publish(platform, "Repaircafé als ontmoetingsplek", "ontmoeting", "Elke zaterdag in het buurthuis.")
         line = f"nl.wijkwijzer.publication.published subject={draft['id']}"
         eventually(lambda: line in out.read_text(), timeout=30, what=f"the consumer to print {line!r}")
         assert f"nl.wijkwijzer.publication.submitted subject={draft['id']}" in out.read_text()
@@ -130,12 +136,7 @@ def test_a_new_partner_follows_the_guide_and_gets_a_publication_by_webhook(platf
         eventually(lambda: "listening on" in err.read_text() or receiver.poll() is not None,
                    what="the example receiver to listen")
         assert receiver.poll() is None, err.read_text()
-        api = Api(platform.base_url)
-        draft = api("POST", "/publications", ANNA, 201, json={
-            "title": f"Buurtpreventie met de wijkagent {uuid.uuid4().hex[:6]}", "summary": "Samen veiliger",
-            "kind": "praktijkvoorbeeld", "topics": ["veiligheid"], "body": "Een WhatsApp-groep per straat."})
-        api("POST", f"/publications/{draft['id']}/submit", ANNA)
-        api("POST", f"/publications/{draft['id']}/review", EVA, json={"decision": "publish"})
+        draft = publish(platform, "Buurtpreventie met de wijkagent", "veiligheid", "Een WhatsApp-groep per straat.")
         line = f"nl.wijkwijzer.publication.published {draft['id']}"
         eventually(lambda: line in out.read_text(), timeout=30, what=f"the receiver to print {line!r}")
         assert "refused" not in err.read_text(), "every delivery verified"

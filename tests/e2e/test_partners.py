@@ -9,7 +9,7 @@ from gateway.tokens import mint
 
 from tests.e2e.test_publications import published
 from tests.platform import JWT_SECRET
-from tests.support import Api, WebhookReceiver, eventually
+from tests.support import Api, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -19,13 +19,6 @@ ADMIN = {"Authorization": f"Bearer {mint(JWT_SECRET, 'beheer', 'Beheer', 'beheer
 @pytest.fixture(scope="module")
 def api(platform):
     return Api(platform.base_url)
-
-
-@pytest.fixture
-def receiver(tmp_path):
-    running = WebhookReceiver(tmp_path / "receiver").start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from wijkwijzer import outbox
 from wijkwijzer.cloudevents import envelope
 from wijkwijzer.errors import Conflict, Invalid, NotFound
 
-from tests.support import Broker, Replicas, WebhookReceiver, eventually
+from tests.support import Broker, Replicas, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -55,13 +55,6 @@ def replicas(webhook_config):
 def rpc(webhook_config):
     with ClusterRpcProxy({"AMQP_URI": webhook_config["AMQP_URI"]}, timeout=30) as proxy:
         yield proxy
-
-
-@pytest.fixture
-def receiver(tmp_path):
-    running = WebhookReceiver(tmp_path / "receiver").start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture

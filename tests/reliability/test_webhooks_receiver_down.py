@@ -16,7 +16,7 @@ from wijkwijzer import outbox
 from wijkwijzer.cloudevents import envelope
 
 from tests.reliability.harness import ROOT, nameko_processes
-from tests.support import WebhookReceiver, eventually
+from tests.support import eventually
 
 pytestmark = pytest.mark.reliability
 
@@ -26,13 +26,6 @@ SCALE = 0.001
 WEBHOOK_TIMEOUT = 2   # a sender's lease on a delivery it took is 2 x this + 30 s (settings.py)
 SLACK = 2.0           # seconds past a due time for a sweep (every 0.1 s) to send it
 EVENTS = 30
-
-
-@pytest.fixture
-def receiver(tmp_path):
-    running = WebhookReceiver(tmp_path / "receiver").start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture

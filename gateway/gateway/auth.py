@@ -1,9 +1,12 @@
 """Who is calling: bearer JWTs checked with PyJWT.
 
-Two ways to trust a token (config): HS256 with JWT_SECRET (local runs, tests), or
+Two ways to trust a token (config): HS256 with JWT_SECRET (local runs, tests), and
 RS256 with the identity provider's keys from JWT_JWKS_URL, fetched and cached by
 PyJWKClient, which fetches again when a token names a key id (`kid`) it does not
-know yet, so the provider can rotate keys. Claims: `sub`, `name`, `email`, `roles`, `organisation`
+know yet, so the provider can rotate keys. With both configured (the local platform: Keycloak
+beside the development secret) the token's `alg` header chooses: HS256 is checked with the
+secret, anything else with the JWKS and RS256 only. So `none` is never accepted, nor an HS256
+token "signed" with the provider's public key, and issuer and audience apply to both. Claims: `sub`, `name`, `email`, `roles`, `organisation`
 (the organisation an organiser acts for).
 
 The standard claims are checked when configured: `iss` against JWT_ISSUER, `aud` (a text
@@ -59,7 +62,7 @@ class Verifier:
         issuer, audience or authorised party than configured)."""
         options = {"require": ["exp", "sub"], "verify_aud": self.audience is not None}
         checks = {"options": options, "issuer": self.issuer, "audience": self.audience}
-        if self.jwks is not None:
+        if self.jwks is not None and not (self.secret and _algorithm(token) == "HS256"):
             key = self.jwks.get_signing_key_from_jwt(token).key
             claims = jwt.decode(token, key, algorithms=["RS256"], **checks)
         else:
@@ -70,6 +73,11 @@ class Verifier:
             if not isinstance(claims["azp"], str) or claims["azp"] not in self.parties:
                 raise InvalidPartyError("azp")
         return claims
+
+
+def _algorithm(token: str) -> str | None:
+    """The `alg` the token's header names (unverified: it only picks which check to run)."""
+    return jwt.get_unverified_header(token).get("alg")
 
 
 def principal(authorization: str | None, verifier: Verifier) -> Principal | None:
@@ -120,7 +128,7 @@ class Authenticator(DependencyProvider):
                     "would trust every token the identity provider signs, also those for other applications")
             # an unknown kid refetches the key set, at most once per cooldown (no hammering the provider)
             cooldown = float(config.get("JWT_JWKS_COOLDOWN_S", 30))
-            self.verifier = Verifier(jwks=jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5,
+            self.verifier = Verifier(secret=secret, jwks=jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5,
                                                           cooldown_duration=cooldown), **checks)
         elif secret:
             self.verifier = Verifier(secret=secret, **checks)

@@ -1,9 +1,14 @@
 """Which tokens the gateway trusts, and what a refused caller is told (gateway/auth.py)."""
+import base64
+import hmac
+import json
 import time
 from types import SimpleNamespace
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from gateway.auth import Authenticator, Verifier, principal
 from gateway.problems import Problem
 
@@ -114,6 +119,9 @@ def test_local_runs_with_a_secret_need_no_issuer_or_audience_but_check_them_when
     assert verifier.parties == {"wijkwijzer-web", "wijkwijzer-app"}
     assert authenticator(JWT_JWKS_URL="https://login.wijkwijzer.example/certs", JWT_ISSUER=ISSUER,
                          JWT_AUDIENCE=AUDIENCE).jwks is not None
+    both = authenticator(JWT_JWKS_URL="https://login.wijkwijzer.example/certs", JWT_ISSUER=ISSUER,
+                         JWT_AUDIENCE=AUDIENCE, JWT_SECRET=SECRET)
+    assert both.jwks is not None and both.secret == SECRET   # the local platform keeps its secret
 
 
 def test_keys_out_of_reach_are_a_503_not_the_callers_fault():
@@ -124,3 +132,59 @@ def test_keys_out_of_reach_are_a_503_not_the_callers_fault():
         principal(f"Bearer {bearer}", unreachable)
     assert refused.value.status == 503 and refused.value.headers["Retry-After"]
     assert refused.value.detail == "the identity provider is unavailable; try again shortly"
+
+
+class Jwks:
+    """The provider's published key, as PyJWKClient hands it over, without HTTP."""
+
+    def __init__(self, public_key):
+        self.public_key = public_key
+
+    def get_signing_key_from_jwt(self, bearer):
+        return SimpleNamespace(key=self.public_key)
+
+
+PROVIDER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+PUBLIC_PEM = PROVIDER_KEY.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+BOTH = Verifier(secret=SECRET, jwks=Jwks(PROVIDER_KEY.public_key()), issuer=ISSUER, audience=AUDIENCE)
+
+
+def rs256(**claims):
+    return token(secret=PROVIDER_KEY, algorithm="RS256", **{"iss": ISSUER, "aud": AUDIENCE, **claims})
+
+
+def test_with_a_secret_and_a_provider_both_kinds_of_token_are_trusted():
+    """The local platform: Keycloak's RS256 tokens beside the development secret's HS256 ones."""
+    assert principal(f"Bearer {rs256(sub='eva')}", BOTH).sub == "eva"
+    assert principal(f"Bearer {token(sub='anna', iss=ISSUER, aud=AUDIENCE)}", BOTH).sub == "anna"
+
+
+def hs256_with_the_public_key() -> str:
+    """Algorithm confusion: an HS256 token whose HMAC secret is the provider's public key (PyJWT
+    will not make one, so it is made by hand)."""
+    def part(value: dict) -> bytes:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=")
+
+    body = part({"alg": "HS256", "typ": "JWT"}) + b"." + part(
+        {"sub": "anna", "roles": ["admin"], "exp": int(time.time()) + 7 * 86400, "iss": ISSUER, "aud": AUDIENCE})
+    signature = base64.urlsafe_b64encode(hmac.digest(PUBLIC_PEM, body, "sha256")).rstrip(b"=")
+    return (body + b"." + signature).decode()
+
+
+@pytest.mark.parametrize("bearer, words", [
+    (rs256(iss="https://elsewhere.example"), "not issued by the identity provider"),
+    (rs256(aud="another-api"), "not issued for this API (audience)"),
+    (token(iss="https://elsewhere.example", aud=AUDIENCE), "not issued by the identity provider"),
+    (token(iss=ISSUER, aud=AUDIENCE, secret="x" * 40), "signature does not match"),
+    (hs256_with_the_public_key(), "signature does not match"),
+    ("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIiwiZXhwIjo5OTk5OTk5OTk5fQ.", "algorithm this API does not accept"),
+])
+def test_with_both_each_token_is_held_to_its_own_key_and_the_same_claims(bearer, words):
+    assert words in refusal(BOTH, bearer)
+
+
+def test_with_a_provider_alone_hs256_is_never_tried():
+    provider_only = Verifier(jwks=Jwks(PROVIDER_KEY.public_key()), issuer=ISSUER, audience=AUDIENCE)
+    assert principal(f"Bearer {rs256()}", provider_only).sub == "anna"
+    assert "algorithm this API does not accept" in refusal(provider_only, hs256_with_the_public_key())
+    assert "algorithm this API does not accept" in refusal(provider_only, token(iss=ISSUER, aud=AUDIENCE))

@@ -102,3 +102,19 @@ def receiver(tmp_path):
     running = WebhookReceiver(tmp_path / "receiver").start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def keycloak():
+    """The local platform's identity provider (deploy/keycloak.sh: Keycloak with the realm file),
+    started if it does not run yet and left running, as Mailpit is (a person may be using it)."""
+    import shutil
+
+    from tests.support import IdentityProvider
+
+    if shutil.which("java") is None and not os.environ.get("CI"):
+        pytest.skip("no Java on this machine: Keycloak (deploy/keycloak.sh) needs Java 17 or later")
+    done = subprocess.run(["bash", str(ROOT / "deploy" / "keycloak.sh"), "up"], check=False, capture_output=True,
+                          text=True, timeout=600, env=os.environ.copy())
+    assert done.returncode == 0, f"deploy/keycloak.sh up failed:\n{done.stdout}{done.stderr}"
+    return IdentityProvider()

@@ -513,3 +513,69 @@ class WebhookReceiver(ListenerProcess):
         """Deliveries it accepted (2xx), each with its event parsed."""
         return [{**entry, "event": json.loads(entry["body"])} for entry in self.received(path)
                 if 200 <= entry["status"] < 300]
+
+
+class IdentityProvider:
+    """The local platform's Keycloak (deploy/keycloak.sh) and the facts of its realm, read from the
+    realm file the platform imports (deploy/keycloak/wijkwijzer-realm.json), so tests repeat none."""
+
+    SCRIPT = pathlib.Path(__file__).resolve().parents[1] / "deploy" / "keycloak.sh"
+    REALM_FILE = pathlib.Path(__file__).resolve().parents[1] / "deploy" / "keycloak" / "wijkwijzer-realm.json"
+    PASSWORD = "wijkwijzer"   # every demo user's, as the README says
+    REDIRECT_URI = "http://127.0.0.1:8000/aangemeld"
+
+    def __init__(self, address: str = "127.0.0.1:8180"):
+        self.realm = json.loads(self.REALM_FILE.read_text(encoding="utf-8"))
+        self.issuer = f"http://{address}/realms/{self.realm['realm']}"
+        client = self.realm["clients"][0]
+        self.client_id = client["clientId"]
+        # the API the access tokens are for: the client's audience mapper
+        self.audience = next(m["config"]["included.custom.audience"] for m in client["protocolMappers"]
+                             if m["protocolMapper"] == "oidc-audience-mapper")
+        self.users = {user["username"]: user for user in self.realm["users"]}
+        self._endpoints: dict | None = None
+
+    @property
+    def endpoints(self) -> dict:
+        """The realm's OpenID Connect discovery document."""
+        if self._endpoints is None:
+            response = requests.get(f"{self.issuer}/.well-known/openid-configuration", timeout=10)
+            response.raise_for_status()
+            self._endpoints = response.json()
+        return self._endpoints
+
+    def sign_in(self, username: str, password: str | None = None) -> dict:
+        """The token response of the Authorization Code flow with PKCE (S256), driven as a browser
+        does: the authorization endpoint, its login form posted with the session's cookies, the
+        code taken from the redirect (not followed), exchanged with the code verifier."""
+        import base64
+        import hashlib
+        import html
+        import secrets
+
+        verifier = secrets.token_urlsafe(64)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        browser = requests.Session()
+        page = browser.get(self.endpoints["authorization_endpoint"], timeout=10, params={
+            "client_id": self.client_id, "redirect_uri": self.REDIRECT_URI, "response_type": "code",
+            "scope": "openid", "state": secrets.token_urlsafe(16), "nonce": secrets.token_urlsafe(16),
+            "code_challenge": challenge, "code_challenge_method": "S256"})
+        assert page.status_code == 200, page.text[:500]
+        # Browsers count http://127.0.0.1 as a secure context and send the `Secure` cookies of the
+        # login session back there; Python's cookie jar sends them over https only
+        for cookie in browser.cookies:
+            cookie.secure = False
+        form = re.search(r'<form[^>]*id="kc-form-login"[^>]*>', page.text)
+        assert form, f"no login form on the provider's page:\n{page.text[:1000]}"
+        action = html.unescape(re.search(r'action="([^"]+)"', form.group(0)).group(1))
+        signed_in = browser.post(action, data={"username": username, "password": password or self.PASSWORD,
+                                               "credentialId": ""}, allow_redirects=False, timeout=10)
+        assert signed_in.status_code == 302, f"signing in as {username}: {signed_in.status_code}"
+        location = urllib.parse.urlsplit(signed_in.headers["Location"])
+        assert location._replace(query="").geturl() == self.REDIRECT_URI, signed_in.headers["Location"]
+        code = urllib.parse.parse_qs(location.query)["code"][0]
+        tokens = requests.post(self.endpoints["token_endpoint"], timeout=10, data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": self.REDIRECT_URI,
+            "client_id": self.client_id, "code_verifier": verifier})
+        assert tokens.status_code == 200, tokens.text
+        return tokens.json()

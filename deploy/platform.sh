@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole WijkWijzer platform on this machine: RabbitMQ, a MongoDB-wire server, Mailpit (every
-# mail the platform sends, shown at http://127.0.0.1:8025), the four services and the gateway as
+# mail the platform sends, shown at http://127.0.0.1:8025), Keycloak (sign-in, demo logins printed
+# at the end; deploy/keycloak.sh), the four services and the gateway as
 # separate processes behind the front door (nginx), demo data loaded.
 # Usage: deploy/platform.sh up|down|status
 #   up      idempotent; the API on http://127.0.0.1:8000 (FRONT_DOOR_ADDRESS to change), through the
@@ -57,6 +58,15 @@ up() {
   uv sync --frozen --all-packages -q
   bash deploy/infra.sh up
   bash deploy/mailpit.sh up
+  # The identity provider (deploy/keycloak.sh): the gateway trusts its RS256 tokens beside the
+  # development secret's HS256 ones. Without Java or the download, HS256 tokens only.
+  local issuer="http://${KEYCLOAK_ADDRESS:-127.0.0.1:8180}/realms/wijkwijzer" keycloak=""
+  if bash deploy/keycloak.sh up >&2; then
+    export JWT_JWKS_URL=$issuer/protocol/openid-connect/certs JWT_ISSUER=$issuer JWT_AUDIENCE=wijkwijzer-api
+    keycloak=$issuer
+  else
+    log "NO IDENTITY PROVIDER: Keycloak is not running (see above); the gateway takes development tokens only"
+  fi
   # shellcheck disable=SC1091
   set -a; . "$STATE_DIR/infra.env"; set +a
   # every consumer queue exists before any service publishes (events.md)
@@ -80,9 +90,24 @@ up() {
   cat <<EOT
 WijkWijzer runs: the API on http://$FRONT_DOOR_ADDRESS (try: curl -s http://$FRONT_DOOR_ADDRESS/readyz)
 Every mail the platform sends: http://127.0.0.1:8025 (Mailpit)
-A development token: JWT_SECRET=$JWT_SECRET .venv/bin/python -m gateway.tokens --sub anna --roles member
+A development token: JWT_SECRET=$JWT_SECRET JWT_ISSUER=${JWT_ISSUER:-} JWT_AUDIENCE=${JWT_AUDIENCE:-} .venv/bin/python -m gateway.tokens --sub anna --roles member
 Stop everything with: bash deploy/platform.sh down
 EOT
+  if [ -n "$keycloak" ]; then
+    cat <<EOT
+Sign-in (OpenID Connect, client wijkwijzer-web): Keycloak, issuer $keycloak
+  admin console http://${KEYCLOAK_ADDRESS:-127.0.0.1:8180}/admin (${KC_BOOTSTRAP_ADMIN_USERNAME:-admin} / ${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin})
+  demo logins (user, password, roles), from deploy/keycloak/wijkwijzer-realm.json:
+EOT
+    python3 - deploy/keycloak/wijkwijzer-realm.json <<'PY'
+import json, sys
+for user in json.load(open(sys.argv[1], encoding="utf-8"))["users"]:
+    organisation = user.get("attributes", {}).get("organisation", [""])[0]
+    print("    %-7s %s  %-28s %s %s" % (user["username"], user["credentials"][0]["value"],
+          ", ".join(user["realmRoles"]) + (f" ({organisation})" if organisation else ""),
+          user["firstName"], user["lastName"]))
+PY
+  fi
 }
 
 down() {
@@ -100,6 +125,7 @@ down() {
     rm -f "$RUN_DIR/$name.pid"
   done
   bash deploy/mailpit.sh down
+  bash deploy/keycloak.sh down
   bash deploy/infra.sh down
 }
 
@@ -111,6 +137,7 @@ status() {
   done
   bash deploy/frontdoor.sh status
   bash deploy/mailpit.sh status
+  bash deploy/keycloak.sh status
   python3 -c "import urllib.request,sys
 try: print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())
 except Exception as e: print('readyz:', getattr(e, 'read', lambda: str(e).encode())().decode())" "http://$FRONT_DOOR_ADDRESS/readyz"

@@ -112,8 +112,9 @@ def test_app_service_is_built_from_its_own_dockerfile_and_waits_for_healthy_depe
 
     depends_on = service["depends_on"]
     assert depends_on and all(dep["condition"] == "service_healthy" for dep in depends_on.values())
-    # the gateway calls the four services and keeps its rate-limit counters in mongo
-    expected = {*BACKENDS, "mongo"} if name == "gateway" else {"rabbitmq", "mongo"}
+    # the gateway calls the four services, keeps its rate-limit counters in mongo and trusts
+    # Keycloak's keys
+    expected = {*BACKENDS, "mongo", "keycloak"} if name == "gateway" else {"rabbitmq", "mongo"}
     if name == "notifications":
         expected.add("mailpit")
         assert service["environment"]["SMTP_HOST"] == "mailpit"
@@ -121,6 +122,21 @@ def test_app_service_is_built_from_its_own_dockerfile_and_waits_for_healthy_depe
     assert set(depends_on) == expected
     for dep in depends_on:
         assert "healthcheck" in compose["services"][dep], f"{dep} needs a healthcheck to be waited for"
+
+
+def test_keycloak_imports_the_realm_file_and_the_gateway_checks_its_issuer(compose):
+    """The same realm as deploy/keycloak.sh; the issuer the gateway checks is the one browsers see."""
+    keycloak, gateway = compose["services"]["keycloak"], compose["services"]["gateway"]
+    assert keycloak["image"] == "quay.io/keycloak/keycloak:26.5.6"
+    assert keycloak["command"][:2] == ["start-dev", "--import-realm"]
+    realm = ROOT / "deploy" / "keycloak" / "wijkwijzer-realm.json"
+    assert f"{realm}:/opt/keycloak/data/import/wijkwijzer-realm.json:ro" in keycloak["volumes"]
+    assert {"published": 8180, "target": 8180} in [
+        {"published": int(p["published"]), "target": int(p["target"])} for p in keycloak["ports"]]
+    env = gateway["environment"]
+    assert env["JWT_ISSUER"] == f"{keycloak['environment']['KC_HOSTNAME']}/realms/wijkwijzer"
+    assert env["JWT_JWKS_URL"] == "http://keycloak:8180/realms/wijkwijzer/protocol/openid-connect/certs"
+    assert env["JWT_AUDIENCE"] == "wijkwijzer-api" and env["JWT_SECRET"]
 
 
 def test_the_front_door_publishes_port_8000_and_the_gateway_nothing(compose):

@@ -117,4 +117,4 @@ def keycloak():
     done = subprocess.run(["bash", str(ROOT / "deploy" / "keycloak.sh"), "up"], check=False, capture_output=True,
                           text=True, timeout=600, env=os.environ.copy())
     assert done.returncode == 0, f"deploy/keycloak.sh up failed:\n{done.stdout}{done.stderr}"
-    return IdentityProvider()
+    return IdentityProvider(os.environ.get("KEYCLOAK_ADDRESS", "127.0.0.1:8180"))

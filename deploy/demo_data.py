@@ -1,6 +1,6 @@
 """Load demo data through the services' own RPCs: `python deploy/demo_data.py`.
 
-Three activities, three wijkwijzen and three publications (two published, one submitted), so a fresh
+Three activities, four wijkwijzen (one the demo login `willem`) and three publications (two published, one submitted), so a fresh
 platform has something to show. Every item has a fixed key (an idempotency key,
 or the wijkwijze's sub), so running it again creates nothing new. Needs the
 publications, events and helpdesk services running; AMQP_URI says where.
@@ -90,6 +90,14 @@ WIJKWIJZEN = [
         "topics": ["fysieke-wijkvernieuwing", "wonen", "verduurzaming"],
         "regions": ["groningen-noord", "leeuwarden-oost"],
         "capacity": 3,
+    }),
+    # the demo login `willem` of the local Keycloak (deploy/keycloak/wijkwijzer-realm.json: its
+    # users' `sub` is their user name), so signing in as him shows a wijkwijze's inbox
+    ("willem", {
+        "name": "Willem Bakker", "email": "willem@voorbeeld.nl",
+        "topics": ["rol-van-bewoners", "wijkgericht-werken", "ontmoeting"],
+        "regions": ["utrecht-overvecht", "den-haag-zuidwest", "delft-west"],
+        "capacity": 5,
     }),
 ]
 

@@ -65,9 +65,9 @@ def field_errors(exc: ValidationError, prefix: str = "") -> list[dict]:
     return errors
 
 
-def validated(model: type[M], body: Any, what: str) -> M:
-    """`body` as `model`, or Invalid ("<what> has invalid fields") naming each field."""
+def validated(model: type[M], body: Any, what: str, prefix: str = "") -> M:
+    """`body` as `model`, or Invalid ("invalid fields in <what>") naming each field (after `prefix`)."""
     try:
         return model.model_validate(body if body is not None else {})
     except ValidationError as exc:
-        raise Invalid(f"{what} has invalid fields", field_errors(exc)) from None
+        raise Invalid(f"invalid fields in {what}", field_errors(exc, prefix)) from None

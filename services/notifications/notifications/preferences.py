@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pymongo.database import Database
 from wijkwijzer import pages, taxonomy
-from wijkwijzer.errors import Invalid, NotFound, field_errors
+from wijkwijzer.errors import Invalid, NotFound, validated
 from wijkwijzer.responses import shown
 from wijkwijzer.times import jsonable
 
@@ -56,10 +56,7 @@ class MemberClaims(BaseModel):
 
 
 def _member(db: Database, member: Any, now: datetime) -> dict:
-    try:
-        claims = MemberClaims.model_validate(member)
-    except ValidationError as exc:
-        raise Invalid("the caller is not a member", field_errors(exc, "member")) from None
+    claims = validated(MemberClaims, member, "the caller's claims", prefix="member")
     return Members(db).seen(claims.sub, claims.name, claims.email, now)
 
 
@@ -75,10 +72,7 @@ def follows_view(db: Database, member: Any, now: datetime) -> dict:
 
 
 def set_follows(db: Database, member: Any, body: Any, now: datetime) -> dict:
-    try:
-        request = FollowsRequest.model_validate(body)
-    except ValidationError as exc:
-        raise Invalid("the follows have invalid fields", field_errors(exc)) from None
+    request = validated(FollowsRequest, body, "the follows")
     errors = []
     for field, vocabulary in (("topics", "topics"), ("focus_areas", "focus_areas"),
                               ("organisations", "organisations")):
@@ -106,10 +100,7 @@ def preferences_view(db: Database, member: Any, now: datetime) -> dict:
 
 
 def set_preferences(db: Database, member: Any, body: Any, now: datetime) -> dict:
-    try:
-        request = PreferencesRequest.model_validate(body)
-    except ValidationError as exc:
-        raise Invalid("the preferences have invalid fields", field_errors(exc)) from None
+    request = validated(PreferencesRequest, body, "the preferences")
     errors = []
     for kind, frequency in request.kinds.items():
         spec = KINDS.get(kind)
@@ -135,10 +126,7 @@ def _delivery(doc: dict) -> dict:
 
 
 def delivery_page(db: Database, member: Any, limit: Any, cursor: str | None) -> dict:
-    try:
-        claims = MemberClaims.model_validate(member)
-    except ValidationError as exc:
-        raise Invalid("the caller is not a member", field_errors(exc, "member")) from None
+    claims = validated(MemberClaims, member, "the caller's claims", prefix="member")
     limit = pages.limit_of(limit)
     position = pages.decode(cursor, DELIVERY_POSITION)
     found = Deliveries(db).of_member(claims.sub, (position["created_at"], position["id"]) if position else None)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from wijkwijzer.cloudevents import EventData
-from wijkwijzer.errors import Conflict, Invalid, NotFound
+from wijkwijzer.errors import Conflict, Invalid, NotFound, validated
 from wijkwijzer.times import AMSTERDAM
 
 from . import text, workflow
@@ -27,7 +27,7 @@ from .events import (
     PublicationWithdrawn,
 )
 from .rendering import body_html
-from .schemas import CONTENT, Changes, validated
+from .schemas import CONTENT, Changes
 from .vocabulary import check_taxonomy
 from .workflow import AUTHOR, EDITOR, PUBLISHED, SUBMITTED
 
@@ -253,7 +253,7 @@ def edit(doc: dict, fields: dict, actor: dict, now: datetime, based_on: int | No
     if based_on is not None and based_on != doc["version"]:
         raise Conflict(f"the publication changed since version {based_on} (it is at version {doc['version']}); "
                        "reload it and edit again")
-    given = validated(Changes, fields, exclude_unset=True)
+    given = validated(Changes, fields, "the publication").model_dump(mode="json", exclude_unset=True)
     if not given:
         raise Invalid("nothing to change", [{"field": "body", "message": "give at least one field"}])
     nullable = {"organisation", "review_due"}

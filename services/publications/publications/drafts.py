@@ -7,19 +7,20 @@ from datetime import datetime
 
 from slugify import slugify
 from wijkwijzer import taxonomy
+from wijkwijzer.errors import validated
 
 from . import workflow
 from .domain import VRAAGBAAK, check_review_due, history_entry, indexed, next_review, queue_of
 from .events import QuestionAnsweredWithConsent
-from .schemas import Author, DraftFields, validated
+from .schemas import Author, DraftFields
 from .vocabulary import check_taxonomy
 from .workflow import PUBLISHED, SUBMITTED
 
 
 def new_draft(fields: dict, author: dict, now: datetime, idempotency_key: str | None = None) -> dict:
     """A new draft publication document; Invalid naming each bad field."""
-    content = validated(DraftFields, fields)
-    author = validated(Author, author)
+    content = validated(DraftFields, fields, "the publication").model_dump(mode="json")
+    author = validated(Author, author, "the author", prefix="author").model_dump(mode="json")
     check_taxonomy(content)
     check_review_due(content, now)
     if not content["authors"] and author.get("name"):

@@ -6,11 +6,10 @@ gateway, the helpdesk, scripts) again, so nothing unchecked is ever stored.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from wijkwijzer import pages
-from wijkwijzer.errors import Invalid, field_errors
 
 from .workflow import STATUSES
 
@@ -87,11 +86,3 @@ class SearchParams(BaseModel):
     match: Literal["all", "any"] = "all"
     limit: int = Field(default=pages.DEFAULT_LIMIT, ge=1, le=pages.MAX_LIMIT)
     cursor: str | None = Field(default=None, min_length=1, max_length=1024)
-
-
-def validated(model: type[BaseModel], fields: Any, **dump: Any) -> dict:
-    """`fields` as `model` accepts them, dumped as JSON types; Invalid naming each bad field."""
-    try:
-        return model.model_validate(fields).model_dump(mode="json", **dump)
-    except ValidationError as exc:
-        raise Invalid("the publication has invalid fields", field_errors(exc)) from None

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole WijkWijzer platform on this machine: RabbitMQ, a MongoDB-wire server, Mailpit (every
 # mail the platform sends, shown at http://127.0.0.1:8025), the four services and the gateway as
-# separate processes behind the front door (nginx), demo data loaded.
+# separate processes behind the front door (nginx), demo data loaded, and the web client (web/) built
+# and served by the front door.
 # Usage: deploy/platform.sh up|down|status
 #   up      idempotent; the API on http://127.0.0.1:8000 (FRONT_DOOR_ADDRESS to change), through the
 #           front door to the gateway on 127.0.0.1:8001 (GATEWAY_ADDRESS)
@@ -51,7 +52,7 @@ wait_ready() {
 up() {
   if docker_engine; then
     docker compose up -d --build --wait
-    echo "WijkWijzer runs in Docker: gateway on http://127.0.0.1:8000"; return
+    echo "WijkWijzer runs in Docker: the web client on http://127.0.0.1:8000/, the API on http://127.0.0.1:8000/api/v1"; return
   fi
   command -v uv >/dev/null || python3 -m pip install -q "uv==0.13.8"
   uv sync --frozen --all-packages -q
@@ -74,11 +75,14 @@ up() {
     echo $! > "$RUN_DIR/$name.pid"
     log "$name started (pid $(cat "$RUN_DIR/$name.pid"), log $RUN_DIR/$name.log)"
   done < <(services)
+  # the web client, built when its sources changed; the front door serves it
+  bash deploy/web.sh build
   bash deploy/frontdoor.sh up >&2
   wait_ready
   .venv/bin/python deploy/demo_data.py
   cat <<EOT
-WijkWijzer runs: the API on http://$FRONT_DOOR_ADDRESS (try: curl -s http://$FRONT_DOOR_ADDRESS/readyz)
+WijkWijzer runs: the web client on http://$FRONT_DOOR_ADDRESS/
+The API on http://$FRONT_DOOR_ADDRESS/api/v1 (try: curl -s http://$FRONT_DOOR_ADDRESS/readyz)
 Every mail the platform sends: http://127.0.0.1:8025 (Mailpit)
 A development token: JWT_SECRET=$JWT_SECRET .venv/bin/python -m gateway.tokens --sub anna --roles member
 Stop everything with: bash deploy/platform.sh down

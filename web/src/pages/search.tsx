@@ -55,6 +55,8 @@ export function SearchPage() {
     const values = state.filters[filter].filter((v) => v !== value);
     go(firstPage(state, { filters: { ...state.filters, [filter]: on ? [...values, value] : values } }));
   };
+  // on a narrow screen the filter groups start closed, so the results are not a long scroll away
+  const wide = window.matchMedia('(min-width: 48rem)').matches;
   const previous = previousPage(state);
   const pageNumber = state.previous.length + (state.cursor ? 1 : 0) + 1;
 
@@ -94,7 +96,7 @@ export function SearchPage() {
             const counts = filter === 'topic' ? answer?.facets.topic : filter === 'kind' ? answer?.facets.kind : undefined;
             const chosen = state.filters[filter];
             return (
-              <details class="ww-filter" key={filter} open={filter === 'topic' || filter === 'kind' || chosen.length > 0}>
+              <details class="ww-filter" key={filter} open={(wide && (filter === 'topic' || filter === 'kind')) || chosen.length > 0}>
                 <summary>{FILTER_TITLES[filter]}{chosen.length > 0 ? ` (${chosen.length} gekozen)` : ''}</summary>
                 <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
                   <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend ww-visually-hidden">

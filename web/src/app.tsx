@@ -77,10 +77,13 @@ function Footer() {
   );
 }
 
-/** After a route change: the new page's main content gets focus, so a screen reader starts there. */
+/** On another page (not another query of the same page: a filter keeps its focus), the main content
+ * gets focus, so a keyboard or screen reader starts there. */
+let shownPath = window.location.pathname;
 function focusMain(): void {
-  const main = document.getElementById('inhoud');
-  if (main && document.activeElement !== main) main.focus({ preventScroll: false });
+  if (window.location.pathname === shownPath) return;
+  shownPath = window.location.pathname;
+  document.getElementById('inhoud')?.focus();
 }
 
 export function App({ signInAvailable }: { signInAvailable: boolean }) {

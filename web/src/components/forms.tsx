@@ -10,10 +10,28 @@ export function fieldId(form: string, field: string): string {
   return `${form}-${field.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
 
+/** The API's validation messages are English (pydantic's): the common ones in Dutch, others as sent. */
+const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^Field required$/, () => 'Vul dit in.'],
+  [/^String should have at least (\d+) characters?$/, (m) => (m[1] === '1' ? 'Vul dit in.' : `Gebruik minstens ${m[1]} tekens.`)],
+  [/^String should have at most (\d+) characters?$/, (m) => `Gebruik hoogstens ${m[1]} tekens.`],
+  [/^List should have at least (\d+) items?/, (m) => (m[1] === '1' ? 'Kies er minstens één.' : `Kies er minstens ${m[1]}.`)],
+  [/^List should have at most (\d+) items?/, (m) => `Kies er hoogstens ${m[1]}.`],
+  [/^an e-mail address, e\.g\. (.+)$/, (m) => `Vul een geldig e-mailadres in, bijvoorbeeld ${m[1]}.`],
+];
+
+export function inDutch(message: string): string {
+  for (const [pattern, say] of DUTCH) {
+    const match = message.match(pattern);
+    if (match) return say(match);
+  }
+  return message;
+}
+
 /** The API's messages for one field (and its nested ones: `location.name` belongs to `location`). */
 export function errorsOf(error: ApiError | null, field: string): string[] {
   if (!error) return [];
-  return error.fieldErrors.filter((e) => e.field === field || e.field.startsWith(`${field}.`)).map((e) => e.message);
+  return error.fieldErrors.filter((e) => e.field === field || e.field.startsWith(`${field}.`)).map((e) => inDutch(e.message));
 }
 
 interface SummaryProps {
@@ -46,13 +64,13 @@ export function ErrorSummary({ form, error, fields }: SummaryProps) {
                   <li class="utrecht-unordered-list__item" key={`${e.field}${e.message}`}>
                     <a class="utrecht-link utrecht-link--html-a" href={`#${fieldId(form, field)}`}
                        onClick={(event) => focusField(event, fieldId(form, field))}>
-                      {fields[field]}: {e.message}
+                      {fields[field]}: {inDutch(e.message)}
                     </a>
                   </li>
                 );
               })}
               {other.map((e) => (
-                <li class="utrecht-unordered-list__item" key={`${e.field}${e.message}`}>{e.field}: {e.message}</li>
+                <li class="utrecht-unordered-list__item" key={`${e.field}${e.message}`}>{e.field}: {inDutch(e.message)}</li>
               ))}
             </ul>
           )}

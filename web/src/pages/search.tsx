@@ -58,7 +58,7 @@ export function SearchPage() {
   // on a narrow screen the filter groups start closed, so the results are not a long scroll away
   const wide = window.matchMedia('(min-width: 48rem)').matches;
   const previous = previousPage(state);
-  const pageNumber = state.previous.length + (state.cursor ? 1 : 0) + 1;
+  const pageNumber = state.previous.length + 1;   // the first page's cursor is in `previous` too
 
   return (
     <>

@@ -106,3 +106,10 @@ def test_the_api_is_still_the_api_behind_the_client(front_door):
     assert invalid.headers["Content-Type"].startswith("application/problem+json")
     assert requests.get(f"{front_door.base_url}/readyz", timeout=10).status_code == 200
     assert requests.get(f"{front_door.base_url}/healthz", timeout=10).json() == {"status": "ok"}
+
+
+def test_the_clients_own_unit_tests_pass(built_client):
+    """vitest: the search's state in the address bar, the API's field errors in Dutch."""
+    done = subprocess.run(["bash", str(ROOT / "deploy" / "web.sh"), "test"], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr

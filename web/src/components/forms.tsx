@@ -164,7 +164,7 @@ export function Checkbox({ id, name, value, checked, onChange, children }: Check
           <input id={id} type="checkbox" name={name} value={value} checked={checked}
                  class="utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom utrecht-form-field__input"
                  onChange={(event) => onChange(event.currentTarget.checked)} />
-          {' '}{children}
+          <span>{children}</span>
         </label>
       </div>
     </div>

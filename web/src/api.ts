@@ -30,10 +30,14 @@ type TokenSource = () => Promise<string | null>;
 
 let base = '/api/v1';
 let accessToken: TokenSource = async () => null;
+let renewedToken: TokenSource = async () => null;
 
-export function configureApi(apiBase: string, tokens: TokenSource): void {
+/** `tokens` gives the signed-in user's access token (null: anonymous); `renew`, called when the API
+ * refused a token (401), a fresh one, or null after signing the user out here. */
+export function configureApi(apiBase: string, tokens: TokenSource, renew: TokenSource = async () => null): void {
   base = apiBase;
   accessToken = tokens;
+  renewedToken = renew;
 }
 
 /** The absolute path of an API route (for links: .ics files, the calendar feed). */
@@ -49,10 +53,20 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** Calls the API; resolves to the JSON answer (undefined for an empty one), rejects with ApiError. */
+/** Calls the API; resolves to the JSON answer (undefined for an empty one), rejects with ApiError.
+ * A token the API refuses (expired, revoked) is renewed once, or the call is made again without it. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
   const token = await accessToken();
+  try {
+    return await call<T>(path, options, token);
+  } catch (error) {
+    if (!(token && error instanceof ApiError && error.status === 401)) throw error;
+    return call<T>(path, options, await renewedToken());
+  }
+}
+
+async function call<T>(path: string, options: RequestOptions, token: string | null): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let answer: Response;

@@ -1,5 +1,6 @@
 /** The layout every page shares (header with navigation, main, footer) and the routes. The Dutch
  * paths are the links the platform's e-mails use: keep them. */
+import { useState } from 'preact/hooks';
 import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { signIn, signOut, useUser } from './auth';
 import { SearchPage } from './pages/search';
@@ -27,6 +28,12 @@ function NavLink({ href, children, current }: { href: string; children: string; 
 function Header({ signInAvailable }: { signInAvailable: boolean }) {
   const user = useUser();
   const { path } = useLocation();
+  const [signInFailed, setSignInFailed] = useState(false);
+  // the provider unreachable: say so, instead of a button that does nothing
+  const toProvider = (go: () => Promise<void>) => () => {
+    setSignInFailed(false);
+    go().catch(() => setSignInFailed(true));
+  };
   const section = (prefixes: string[]) => prefixes.some((p) => (p === '/' ? path === '/' : path.startsWith(p)));
   return (
     <header class="utrecht-page-header ww-header">
@@ -45,15 +52,16 @@ function Header({ signInAvailable }: { signInAvailable: boolean }) {
             {user ? (
               <>
                 <span class="ww-account__name">{user.name}</span>
-                <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action" onClick={() => void signOut()}>
+                <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action" onClick={toProvider(signOut)}>
                   Afmelden
                 </button>
               </>
             ) : (
-              <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action" onClick={() => void signIn()}>
+              <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action" onClick={toProvider(signIn)}>
                 Aanmelden
               </button>
             )}
+            {signInFailed && <p class="utrecht-paragraph ww-account__error" role="alert">Aanmelden is nu niet mogelijk. Probeer het later opnieuw.</p>}
           </div>
         )}
       </div>

@@ -88,6 +88,29 @@ export async function accessToken(): Promise<string | null> {
   return user && !user.expired ? user.access_token : null;
 }
 
+/** The API refused the access token: a new one without a page change (refresh token or hidden
+ * frame), or, when that fails, the user is signed out here (null). */
+let renewing: Promise<string | null> | null = null;
+
+export function renewedAccessToken(): Promise<string | null> {
+  // one renewal for every call that was refused at the same time
+  renewing ??= renew().finally(() => { renewing = null; });
+  return renewing;
+}
+
+async function renew(): Promise<string | null> {
+  if (!manager) return null;
+  try {
+    const user = await manager.signinSilent();
+    publish(user);
+    return user && !user.expired ? user.access_token : null;
+  } catch {
+    await manager.removeUser();
+    publish(null);
+    return null;
+  }
+}
+
 /** To the provider's login page; back on the page where it started. */
 export async function signIn(): Promise<void> {
   if (!manager) return;

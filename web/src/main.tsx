@@ -5,7 +5,7 @@ import '@utrecht/component-library-css/dist/index.css';
 import '@utrecht/component-library-css/dist/html.css';
 import './styles.css';
 import { configureApi } from './api';
-import { accessToken, completeSilentRenew, SILENT_PATH, startAuth } from './auth';
+import { accessToken, completeSilentRenew, renewedAccessToken, SILENT_PATH, startAuth } from './auth';
 import { loadConfig } from './config';
 import { App } from './app';
 
@@ -18,7 +18,7 @@ async function start(): Promise<void> {
       if (config.oidc) await completeSilentRenew(config.oidc);
       return;
     }
-    configureApi(config.api, accessToken);
+    configureApi(config.api, accessToken, renewedAccessToken);
     const signInAvailable = await startAuth(config.oidc).catch(() => false);
     render(<App signInAvailable={signInAvailable} />, root);
   } catch {

@@ -64,9 +64,9 @@ def test_hashed_assets_are_kept_for_a_year_and_a_missing_one_is_not_the_page(fro
         answer = requests.get(front_door.base_url + asset, timeout=10)
         assert answer.status_code == 200, asset
         assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-        kind = "text/javascript" if asset.endswith(".js") else "text/css"
-        assert answer.headers["Content-Type"] == f"{kind}; charset=utf-8"
-        assert re.search(r"-[A-Za-z0-9_-]{8}\.(js|css)$", asset), f"{asset} has no content hash"
+        kind = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "svg": "image/svg+xml"}
+        assert answer.headers["Content-Type"] == kind[asset.rsplit(".", 1)[1]]
+        assert re.search(r"-[A-Za-z0-9_-]{8}\.(js|css|svg)$", asset), f"{asset} has no content hash"
     missing = requests.get(f"{front_door.base_url}/assets/index-00000000.js", timeout=10)
     assert missing.status_code == 404 and "immutable" not in missing.headers.get("Cache-Control", "")
 

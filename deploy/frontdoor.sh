@@ -6,6 +6,10 @@
 #   FRONT_DOOR_ADDRESS   where readers connect (127.0.0.1:8000)
 #   GATEWAY_UPSTREAM     where the gateway listens (127.0.0.1:8001)
 #   WIJKWIJZER_STATE_DIR configuration, cache, pid and logs under <it>/nginx ($HOME/.cache/wijkwijzer/state)
+#   WEB_DIST             the built web client it serves (web/dist: deploy/web.sh build)
+#   WEB_OIDC_AUTHORITY   the identity provider the client signs in with, e.g.
+#                        http://127.0.0.1:8180/realms/wijkwijzer (none: the client is anonymous only)
+#   WEB_OIDC_CLIENT_ID   the client's id there (wijkwijzer-web)
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -14,6 +18,17 @@ STATE_DIR=${WIJKWIJZER_STATE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wijkwijzer/sta
 DIR=$STATE_DIR/nginx
 LISTEN=${FRONT_DOOR_ADDRESS:-127.0.0.1:8000}
 UPSTREAM=${GATEWAY_UPSTREAM:-127.0.0.1:8001}
+# the web client: its files, and the /config.json it reads at start (no identity provider: anonymous only)
+WEB_DIST=${WEB_DIST:-$(cd "$SCRIPT_DIR/../web" && pwd)/dist}
+WEB_OIDC_AUTHORITY=${WEB_OIDC_AUTHORITY:-}
+WEB_OIDC_CLIENT_ID=${WEB_OIDC_CLIENT_ID:-wijkwijzer-web}
+if [ -n "$WEB_OIDC_AUTHORITY" ]; then
+  WEB_CONFIG="{\"api\": \"/api/v1\", \"oidc\": {\"authority\": \"$WEB_OIDC_AUTHORITY\", \"client_id\": \"$WEB_OIDC_CLIENT_ID\"}}"
+  IDP_ORIGIN=$(echo "$WEB_OIDC_AUTHORITY" | sed -E 's|^(https?://[^/]+).*|\1|')
+else
+  WEB_CONFIG='{"api": "/api/v1", "oidc": null}'
+  IDP_ORIGIN=
+fi
 
 log() { echo "[frontdoor] $*" >&2; }
 running() { [ -f "$DIR/nginx.pid" ] && kill -0 "$(cat "$DIR/nginx.pid")" 2>/dev/null; }
@@ -29,7 +44,9 @@ up() {
   rm -rf "$DIR/cache"
   mkdir -p "$DIR/cache" "$DIR/tmp"
   sed -e "s|\${WIJKWIJZER_LISTEN}|$LISTEN|g" -e "s|\${WIJKWIJZER_GATEWAY}|$UPSTREAM|g" \
-      -e "s|\${WIJKWIJZER_NGINX_CACHE}|$DIR/cache|g" "$SCRIPT_DIR/nginx/wijkwijzer.conf.template" > "$DIR/wijkwijzer.conf"
+      -e "s|\${WIJKWIJZER_NGINX_CACHE}|$DIR/cache|g" -e "s|\${WIJKWIJZER_WEB_ROOT}|$WEB_DIST|g" \
+      -e "s|\${WIJKWIJZER_WEB_CONFIG}|$WEB_CONFIG|g" -e "s|\${WIJKWIJZER_IDP_ORIGIN}|$IDP_ORIGIN|g" \
+      "$SCRIPT_DIR/nginx/wijkwijzer.conf.template" > "$DIR/wijkwijzer.conf"
   # workers run as whoever runs this (the state dir is theirs), not as nginx's default user
   cat > "$DIR/nginx.conf" <<CONF
 user $(id -un);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole WijkWijzer platform on this machine: RabbitMQ, a MongoDB-wire server, Mailpit (every
 # mail the platform sends, shown at http://127.0.0.1:8025), Keycloak (sign-in, demo logins printed
-# at the end; deploy/keycloak.sh), the four services and the gateway as
-# separate processes behind the front door (nginx), demo data loaded.
+# at the end; deploy/keycloak.sh), the four services and the gateway as separate processes behind
+# the front door (nginx), demo data loaded, and the web client (web/) built and served by the front door.
 # Usage: deploy/platform.sh up|down|status
 #   up      idempotent; the API on http://127.0.0.1:8000 (FRONT_DOOR_ADDRESS to change), through the
 #           front door to the gateway on 127.0.0.1:8001 (GATEWAY_ADDRESS)
@@ -52,7 +52,7 @@ wait_ready() {
 up() {
   if docker_engine; then
     docker compose up -d --build --wait
-    echo "WijkWijzer runs in Docker: gateway on http://127.0.0.1:8000"; return
+    echo "WijkWijzer runs in Docker: the web client on http://127.0.0.1:8000/, the API on http://127.0.0.1:8000/api/v1"; return
   fi
   command -v uv >/dev/null || python3 -m pip install -q "uv==0.13.8"
   uv sync --frozen --all-packages -q
@@ -63,6 +63,7 @@ up() {
   local issuer="http://${KEYCLOAK_ADDRESS:-127.0.0.1:8180}/realms/wijkwijzer" keycloak=""
   if bash deploy/keycloak.sh up >&2; then
     export JWT_JWKS_URL=$issuer/protocol/openid-connect/certs JWT_ISSUER=$issuer JWT_AUDIENCE=wijkwijzer-api
+    export WEB_OIDC_AUTHORITY=$issuer   # the web client signs in there (deploy/frontdoor.sh: /config.json)
     keycloak=$issuer
   else
     log "NO IDENTITY PROVIDER: Keycloak is not running (see above); the gateway takes development tokens only"
@@ -84,11 +85,14 @@ up() {
     echo $! > "$RUN_DIR/$name.pid"
     log "$name started (pid $(cat "$RUN_DIR/$name.pid"), log $RUN_DIR/$name.log)"
   done < <(services)
+  # the web client, built when its sources changed; the front door serves it
+  bash deploy/web.sh build
   bash deploy/frontdoor.sh up >&2
   wait_ready
   .venv/bin/python deploy/demo_data.py
   cat <<EOT
-WijkWijzer runs: the API on http://$FRONT_DOOR_ADDRESS (try: curl -s http://$FRONT_DOOR_ADDRESS/readyz)
+WijkWijzer runs: the web client on http://$FRONT_DOOR_ADDRESS/
+The API on http://$FRONT_DOOR_ADDRESS/api/v1 (try: curl -s http://$FRONT_DOOR_ADDRESS/readyz)
 Every mail the platform sends: http://127.0.0.1:8025 (Mailpit)
 A development token: JWT_SECRET=$JWT_SECRET JWT_ISSUER=${JWT_ISSUER:-} JWT_AUDIENCE=${JWT_AUDIENCE:-} .venv/bin/python -m gateway.tokens --sub anna --roles member
 Stop everything with: bash deploy/platform.sh down

@@ -9,6 +9,7 @@ here by parsing them.
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import tomllib
@@ -235,3 +236,21 @@ def test_dockerfile_is_multi_stage_non_root_and_starts_the_service(name):
     assert cmds
     assert json.loads(cmds[-1]) == ["nameko", "run", "--config", "config.yaml", f"{package}.service"]
     assert (ROOT / directory / package / "__init__.py").is_file(), f"package {package} missing in {directory}"
+
+
+def test_the_front_door_image_carries_the_web_client_and_every_setting_of_its_template(compose):
+    """docker-compose's front door is nginx with the web client built in (web/Dockerfile: a node
+    stage runs `npm ci && npm run build`); each ${WIJKWIJZER_...} of the template has a value, else
+    the image's envsubst would leave it for nginx to refuse."""
+    door = compose["services"]["front-door"]
+    assert door["build"]["dockerfile"] == "web/Dockerfile"
+    build, final = dockerfile_stages(ROOT / "web" / "Dockerfile")
+    assert build[0][1].startswith("node:") and final[0][1].startswith("nginx:1.27")
+    runs = [args for keyword, args in build if keyword == "RUN"]
+    assert any("npm ci" in args for args in runs) and any("npm run build" in args for args in runs)
+    web_root = door["environment"]["WIJKWIJZER_WEB_ROOT"]
+    assert any(args.endswith(web_root) and "--from=" in args for keyword, args in final if keyword == "COPY")
+    assert json.loads(door["environment"]["WIJKWIJZER_WEB_CONFIG"]) == {"api": "/api/v1", "oidc": None}
+    template = (ROOT / "deploy" / "nginx" / "wijkwijzer.conf.template").read_text()
+    for name in set(re.findall(r"\$\{(WIJKWIJZER_[A-Z_]+)\}", template)):
+        assert door["environment"].get(name) is not None, f"{name} is not set for the front door"

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api';
+import { errorsOf, inDutch } from './forms';
+
+describe("the API's field errors", () => {
+  it('are said in Dutch where the message is a common one, and as sent otherwise', () => {
+    expect(inDutch('String should have at least 3 characters')).toBe('Gebruik minstens 3 tekens.');
+    expect(inDutch('List should have at least 1 item after validation, not 0')).toBe('Kies er minstens één.');
+    expect(inDutch('an e-mail address, e.g. naam@example.nl')).toBe('Vul een geldig e-mailadres in, bijvoorbeeld naam@example.nl.');
+    expect(inDutch('registration is closed')).toBe('registration is closed');
+  });
+
+  it('belong to their field, nested ones included', () => {
+    const error = new ApiError({ status: 422, errors: [
+      { field: 'location.name', message: 'Field required' }, { field: 'email', message: 'x' },
+    ] });
+    expect(errorsOf(error, 'location')).toEqual(['Vul dit in.']);
+    expect(errorsOf(error, 'name')).toEqual([]);
+  });
+});

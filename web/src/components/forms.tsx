@@ -1,0 +1,185 @@
+/** Form parts in NL Design System markup, with the API's field errors (problem+json
+ * `errors[{field, message}]`) next to their field: aria-invalid, aria-describedby, and a summary
+ * at the top of the form that links to each field. */
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { ApiError } from '../api';
+
+/** The id of a field's input: the form's prefix and the API's field name. */
+export function fieldId(form: string, field: string): string {
+  return `${form}-${field.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
+/** The API's validation messages are English (pydantic's): the common ones in Dutch, others as sent. */
+const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^Field required$/, () => 'Vul dit in.'],
+  [/^String should have at least (\d+) characters?$/, (m) => (m[1] === '1' ? 'Vul dit in.' : `Gebruik minstens ${m[1]} tekens.`)],
+  [/^String should have at most (\d+) characters?$/, (m) => `Gebruik hoogstens ${m[1]} tekens.`],
+  [/^List should have at least (\d+) items?/, (m) => (m[1] === '1' ? 'Kies er minstens één.' : `Kies er minstens ${m[1]}.`)],
+  [/^List should have at most (\d+) items?/, (m) => `Kies er hoogstens ${m[1]}.`],
+  [/^an e-mail address, e\.g\. (.+)$/, (m) => `Vul een geldig e-mailadres in, bijvoorbeeld ${m[1]}.`],
+];
+
+export function inDutch(message: string): string {
+  for (const [pattern, say] of DUTCH) {
+    const match = message.match(pattern);
+    if (match) return say(match);
+  }
+  return message;
+}
+
+/** The API's messages for one field (and its nested ones: `location.name` belongs to `location`). */
+export function errorsOf(error: ApiError | null, field: string): string[] {
+  if (!error) return [];
+  return error.fieldErrors.filter((e) => e.field === field || e.field.startsWith(`${field}.`)).map((e) => inDutch(e.message));
+}
+
+interface SummaryProps {
+  form: string;
+  error: ApiError | null;
+  /** the fields this form shows, with the label that names them in the summary */
+  fields: Record<string, string>;
+}
+
+/** The refusal at the top of a form, focused when it appears; each field error links to its field. */
+export function ErrorSummary({ form, error, fields }: SummaryProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error) ref.current?.focus();
+  }, [error]);
+  if (!error) return null;
+  const known = error.fieldErrors.filter((e) => Object.keys(fields).some((f) => e.field === f || e.field.startsWith(`${f}.`)));
+  const other = error.fieldErrors.filter((e) => !known.includes(e));
+  return (
+    <div ref={ref} tabIndex={-1} class="utrecht-alert utrecht-alert--error ww-error-summary" role="alert" aria-labelledby={`${form}-summary-title`}>
+      <div class="utrecht-alert__content">
+        <div class="utrecht-alert__message">
+          <h2 id={`${form}-summary-title`} class="utrecht-heading-2">{known.length ? 'Controleer het formulier' : 'Dat lukte niet'}</h2>
+          {!known.length && <p class="utrecht-paragraph">{explain(error)}</p>}
+          {(known.length > 0 || other.length > 0) && (
+            <ul class="utrecht-unordered-list">
+              {known.map((e) => {
+                const field = Object.keys(fields).find((f) => e.field === f || e.field.startsWith(`${f}.`)) as string;
+                return (
+                  <li class="utrecht-unordered-list__item" key={`${e.field}${e.message}`}>
+                    <a class="utrecht-link utrecht-link--html-a" href={`#${fieldId(form, field)}`}
+                       onClick={(event) => focusField(event, fieldId(form, field))}>
+                      {fields[field]}: {inDutch(e.message)}
+                    </a>
+                  </li>
+                );
+              })}
+              {other.map((e) => (
+                <li class="utrecht-unordered-list__item" key={`${e.field}${e.message}`}>{e.field}: {inDutch(e.message)}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function focusField(event: JSX.TargetedMouseEvent<HTMLAnchorElement>, id: string): void {
+  const field = document.getElementById(id);
+  if (!field) return;
+  event.preventDefault();
+  field.focus();
+  field.scrollIntoView({ block: 'center' });
+}
+
+/** What a refusal means for the reader, in Dutch (the API's own words when it has them). */
+export function explain(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Er ging iets mis. Probeer het opnieuw.';
+  switch (error.status) {
+    case 0: return error.problem.detail ?? 'WijkWijzer is niet bereikbaar.';
+    case 401: return 'U moet zich eerst aanmelden.';
+    case 403: return 'U mag dit niet doen.';
+    case 404: return 'Dit bestaat niet (meer).';
+    case 429: return 'Te veel verzoeken achter elkaar. Wacht even en probeer het opnieuw.';
+    case 503: case 504: return 'WijkWijzer is even niet bereikbaar. Probeer het zo opnieuw.';
+    default: return error.problem.detail || error.problem.title || 'Er ging iets mis.';
+  }
+}
+
+interface FieldProps {
+  form: string;
+  name: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  error: ApiError | null;
+  type?: 'text' | 'email' | 'search';
+  multiline?: boolean;
+  required?: boolean;
+  description?: string;
+  autocomplete?: string;
+}
+
+export function TextField(props: FieldProps) {
+  const id = fieldId(props.form, props.name);
+  const messages = errorsOf(props.error, props.name);
+  const invalid = messages.length > 0;
+  const describedBy = [props.description && `${id}-description`, invalid && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id,
+    name: props.name,
+    value: props.value,
+    required: props.required,
+    'aria-invalid': invalid ? ('true' as const) : undefined,
+    'aria-describedby': describedBy,
+    onInput: (event: JSX.TargetedEvent<HTMLInputElement | HTMLTextAreaElement>) => props.onInput(event.currentTarget.value),
+  };
+  return (
+    <div class={`utrecht-form-field utrecht-form-field--text${invalid ? ' utrecht-form-field--invalid' : ''}`}>
+      <div class="utrecht-form-field__label">
+        <label class="utrecht-form-label" for={id}>{props.label}{props.required ? '' : ' (niet verplicht)'}</label>
+      </div>
+      {props.description && <div class="utrecht-form-field-description" id={`${id}-description`}>{props.description}</div>}
+      {invalid && <div class="utrecht-form-field-error-message" id={`${id}-error`}>{messages.join(' ')}</div>}
+      <div class="utrecht-form-field__input">
+        {props.multiline
+          ? <textarea {...common} rows={6} class={`utrecht-textarea utrecht-textarea--html-textarea${invalid ? ' utrecht-textarea--invalid' : ''}`} />
+          : <input {...common} type={props.type ?? 'text'} autocomplete={props.autocomplete}
+                   class={`utrecht-textbox utrecht-textbox--html-input${invalid ? ' utrecht-textbox--invalid' : ''}`} />}
+      </div>
+    </div>
+  );
+}
+
+interface CheckboxProps {
+  id: string;
+  name: string;
+  value: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  children: ComponentChildren;
+}
+
+export function Checkbox({ id, name, value, checked, onChange, children }: CheckboxProps) {
+  return (
+    <div class="utrecht-form-field utrecht-form-field--checkbox">
+      <div class="utrecht-form-field__label utrecht-form-field__label--checkbox">
+        <label class="utrecht-form-label utrecht-form-label--checkbox" for={id}>
+          <input id={id} type="checkbox" name={name} value={value} checked={checked}
+                 class="utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom utrecht-form-field__input"
+                 onChange={(event) => onChange(event.currentTarget.checked)} />
+          <span>{children}</span>
+        </label>
+      </div>
+    </div>
+  );
+}
+
+export function Button(props: JSX.HTMLAttributes<HTMLButtonElement> & { appearance?: 'primary' | 'secondary' | 'subtle' }) {
+  const { appearance = 'primary', class: extra, ...rest } = props;
+  return <button type="button" {...rest} class={`utrecht-button utrecht-button--html-button utrecht-button--${appearance}-action ${extra ?? ''}`} />;
+}
+
+export function Alert({ kind, children }: { kind: 'info' | 'ok' | 'warning' | 'error'; children: ComponentChildren }) {
+  return (
+    <div class={`utrecht-alert utrecht-alert--${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      <div class="utrecht-alert__content"><div class="utrecht-alert__message">{children}</div></div>
+    </div>
+  );
+}

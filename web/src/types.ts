@@ -1,0 +1,120 @@
+/** The API's answers this client reads (gateway/gateway/responses/*.json and the OpenAPI document). */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface Topic { slug: string; label: string }
+export interface FocusArea { slug: string; name: string; municipality: string }
+export interface Organisation { slug: string; name: string }
+
+export interface Taxonomy {
+  version: number;
+  topics: Topic[];
+  focus_areas: FocusArea[];
+  organisations: Organisation[];
+  audiences: string[];
+  publication_kinds: string[];
+  activity_kinds: string[];
+}
+
+export interface PublicationListed {
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  kind: string;
+  topics: string[];
+  audiences: string[];
+  focus_areas: string[];
+  organisation: string | null;
+  authors: string[];
+  status: string;
+  published_at: string | null;
+  updated_at: string;
+}
+
+export interface SearchPage extends Page<PublicationListed> {
+  total: number;
+  facets: { topic: Record<string, number>; kind: Record<string, number> };
+}
+
+export interface Publication extends PublicationListed {
+  body_html: string;
+  links: { title: string; url: string }[];
+  review_due: string | null;
+  due_for_review?: boolean;
+}
+
+export interface FlagReceived {
+  id: string;
+  status: string;
+  open_flags: number;
+  hidden: boolean;
+}
+
+export interface Activity {
+  id: string;
+  title: string;
+  description: string;
+  kind: string;
+  starts_at: string;
+  ends_at: string;
+  topics: string[];
+  focus_areas: string[];
+  audiences: string[];
+  organisation: string | null;
+  capacity: number | null;
+  places_left: number | null;
+  waitlisted: number;
+  registration_deadline: string | null;
+  registration_open: boolean;
+  online_url: string | null;
+  location: { name: string; address: string; municipality: string } | null;
+  status: 'scheduled' | 'cancelled' | 'completed';
+  cancel_reason?: string;
+  organiser: { sub: string; name: string | null };
+}
+
+export interface Registration {
+  id: string;
+  activity_id: string;
+  name: string;
+  email: string;
+  member: boolean;
+  status: 'confirmed' | 'waitlisted' | 'cancelled' | 'attended';
+  position: number | null;
+  registered_at: string;
+  token?: string;
+}
+
+export interface RelatedPublication { id: string; slug: string; title: string; summary: string; kind: string }
+
+export interface ThreadMessage {
+  id: string;
+  kind: 'message' | 'answer';
+  author_role: 'asker' | 'wijkwijze';
+  author_name: string | null;
+  body_html: string;
+  at: string;
+}
+
+export interface Question {
+  id: string;
+  title: string;
+  body_html: string;
+  topics: string[];
+  focus_area: string | null;
+  municipality: string | null;
+  status: 'new' | 'assigned' | 'answered' | 'closed' | 'reopened';
+  pooled: boolean;
+  assignee: { name?: string | null } | null;
+  viewer_role: 'asker' | 'assignee' | 'pool' | 'admin';
+  messages: ThreadMessage[];
+  asked_at: string;
+  first_response_due: string;
+  answered_at: string | null;
+  closed_at: string | null;
+  token?: string;
+  related_publications?: RelatedPublication[];
+}

@@ -250,7 +250,11 @@ def test_the_front_door_image_carries_the_web_client_and_every_setting_of_its_te
     assert any("npm ci" in args for args in runs) and any("npm run build" in args for args in runs)
     web_root = door["environment"]["WIJKWIJZER_WEB_ROOT"]
     assert any(args.endswith(web_root) and "--from=" in args for keyword, args in final if keyword == "COPY")
-    assert json.loads(door["environment"]["WIJKWIJZER_WEB_CONFIG"]) == {"api": "/api/v1", "oidc": None}
+    # the client signs in with the keycloak service, at the issuer the gateway checks
+    config = json.loads(door["environment"]["WIJKWIJZER_WEB_CONFIG"])
+    gateway = compose["services"]["gateway"]["environment"]
+    assert config == {"api": "/api/v1", "oidc": {"authority": gateway["JWT_ISSUER"], "client_id": "wijkwijzer-web"}}
+    assert config["oidc"]["authority"].startswith(door["environment"]["WIJKWIJZER_IDP_ORIGIN"] + "/")
     template = (ROOT / "deploy" / "nginx" / "wijkwijzer.conf.template").read_text()
     for name in set(re.findall(r"\$\{(WIJKWIJZER_[A-Z_]+)\}", template)):
         assert door["environment"].get(name) is not None, f"{name} is not set for the front door"

@@ -13,6 +13,18 @@ export interface SignedIn {
   organisation: string | null;
 }
 
+/** Editors and admins review publications. */
+export function isEditor(user: SignedIn | null): boolean {
+  return !!user && (user.roles.includes('editor') || user.roles.includes('admin'));
+}
+
+/** Organisers of `organisation` (their token names it) and admins manage its activities. */
+export function organises(user: SignedIn | null, organisation?: string | null): boolean {
+  if (!user) return false;
+  if (user.roles.includes('admin')) return true;
+  return user.roles.includes('organiser') && (organisation === undefined || (!!organisation && organisation === user.organisation));
+}
+
 export const CALLBACK_PATH = '/aanmelden/terug';
 export const SILENT_PATH = '/aanmelden/stil';
 

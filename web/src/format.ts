@@ -27,3 +27,27 @@ export function formatPeriod(startIso: string, endIso: string): string {
 export function isoDay(iso: string): string {
   return dayKey.format(new Date(iso));
 }
+
+const wallClock = new Intl.DateTimeFormat('en-CA', {
+  timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+});
+
+/** An instant as a <input type="datetime-local"> value on the Dutch clock: "2026-03-10T14:00". */
+export function toLocalInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const p = Object.fromEntries(wallClock.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** A <input type="datetime-local"> value, read on the Dutch clock, as RFC 3339 with its offset
+ * ("2026-03-10T14:00:00+01:00"); '' stays ''. */
+export function fromLocalInput(value: string): string {
+  const m = value.match(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/);
+  if (!m) return value;
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  const offsetAt = (instant: number) => Date.parse(`${toLocalInput(new Date(instant).toISOString())}:00Z`) - instant;
+  const minutes = Math.round(offsetAt(wall - offsetAt(wall)) / 60000);
+  const sign = minutes < 0 ? '-' : '+';
+  const hh = String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0'), mm = String(Math.abs(minutes) % 60).padStart(2, '0');
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00${sign}${hh}:${mm}`;
+}

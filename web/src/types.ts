@@ -32,6 +32,10 @@ export interface PublicationListed {
   status: string;
   published_at: string | null;
   updated_at: string;
+  /** editors' (and the author's) only: why it is in the review queue */
+  queue?: QueueReason[];
+  open_flags?: number;
+  hidden?: boolean;
 }
 
 export interface SearchPage extends Page<PublicationListed> {
@@ -39,12 +43,36 @@ export interface SearchPage extends Page<PublicationListed> {
   facets: { topic: Record<string, number>; kind: Record<string, number> };
 }
 
+export type QueueReason = 'submitted' | 'revision' | 'flagged' | 'review_due';
+
+/** The fields a publication's author writes (POST /publications, PATCH as a subset). */
+export interface PublicationContent {
+  title: string;
+  summary: string;
+  body: string;
+  kind: string;
+  topics: string[];
+  audiences: string[];
+  focus_areas: string[];
+  organisation: string | null;
+}
+
 export interface Publication extends PublicationListed {
+  body: string;
   body_html: string;
   links: { title: string; url: string }[];
   review_due: string | null;
   due_for_review?: boolean;
+  /** its author's and editors' only: */
+  version?: number;
+  author?: { sub: string; name: string | null };
+  flags?: { id?: string; reason: string; at: string; status: 'open' | 'dismissed' | 'upheld' }[];
+  revision?: { fields: Partial<PublicationContent>; status: string; by: string; at: string; note: string | null } | null;
 }
+
+export interface HistoryEntry { at: string; by: string; action: string; note: string | null }
+
+export interface PublicationHistory { id: string; status: string; history: HistoryEntry[] }
 
 export interface FlagReceived {
   id: string;
@@ -74,6 +102,7 @@ export interface Activity {
   status: 'scheduled' | 'cancelled' | 'completed';
   cancel_reason?: string;
   organiser: { sub: string; name: string | null };
+  version?: number;
 }
 
 export interface Registration {
@@ -85,6 +114,7 @@ export interface Registration {
   status: 'confirmed' | 'waitlisted' | 'cancelled' | 'attended';
   position: number | null;
   registered_at: string;
+  attended_at?: string | null;
   token?: string;
 }
 

@@ -51,6 +51,8 @@ export interface RequestOptions {
   body?: unknown;
   query?: URLSearchParams;
   signal?: AbortSignal;
+  /** another type than JSON (e.g. text/csv): the answer is then a Blob */
+  accept?: string;
 }
 
 /** Calls the API; resolves to the JSON answer (undefined for an empty one), rejects with ApiError.
@@ -66,7 +68,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 }
 
 async function call<T>(path: string, options: RequestOptions, token: string | null): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let answer: Response;
@@ -81,6 +83,7 @@ async function call<T>(path: string, options: RequestOptions, token: string | nu
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError({ status: 0, title: 'Geen verbinding', detail: 'WijkWijzer is niet bereikbaar. Probeer het zo opnieuw.' });
   }
+  if (answer.ok && options.accept && !options.accept.includes('json')) return (await answer.blob()) as T;
   const text = await answer.text();
   const type = answer.headers.get('Content-Type') ?? '';
   const json: unknown = text && type.includes('json') ? safeParse(text) : undefined;

@@ -14,6 +14,10 @@ const AskPage = lazy(() => import('./pages/ask').then((m) => m.AskPage));
 const QuestionPage = lazy(() => import('./pages/question').then((m) => m.QuestionPage));
 const SignInReturn = lazy(() => import('./pages/sign-in-return').then((m) => m.SignInReturn));
 const NotificationsPage = lazy(() => import('./pages/notifications').then((m) => m.NotificationsPage));
+// contributing, editors, organisers
+const NewPublicationPage = lazy(() => import('./pages/publication-new').then((m) => m.NewPublicationPage));
+const EditPublicationPage = lazy(() => import('./pages/publication-edit').then((m) => m.EditPublicationPage));
+// end contributing, editors, organisers
 
 function NavLink({ href, children, current }: { href: string; children: string; current: boolean }) {
   return (
@@ -45,6 +49,9 @@ function Header({ signInAvailable }: { signInAvailable: boolean }) {
             <NavLink href="/agenda" current={section(['/agenda', '/activiteiten'])}>Agenda</NavLink>
             <NavLink href="/vragen/nieuw" current={section(['/vragen'])}>Vraagbaak</NavLink>
             {user && <NavLink href="/mijn/meldingen" current={section(['/mijn'])}>Mijn meldingen</NavLink>}
+            {/* contributing, editors, organisers */}
+            {user && <NavLink href="/bijdragen/nieuw" current={section(['/bijdragen'])}>Bijdragen</NavLink>}
+            {/* end contributing, editors, organisers */}
           </ul>
         </nav>
         {signInAvailable && (
@@ -106,6 +113,10 @@ export function App({ signInAvailable }: { signInAvailable: boolean }) {
             <Router onRouteChange={focusMain}>
               <Route path="/" component={SearchPage} />
               <Route path="/kennisbank" component={SearchPage} />
+              {/* contributing, editors, organisers (before /activiteiten/:id: the first route that matches wins) */}
+              <Route path="/bijdragen/nieuw" component={NewPublicationPage} />
+              <Route path="/publicaties/:id/bewerken" component={EditPublicationPage} />
+              {/* end contributing, editors, organisers */}
               <Route path="/publicaties/:slug" component={PublicationPage} />
               <Route path="/agenda" component={AgendaPage} />
               <Route path="/activiteiten/:id" component={ActivityPage} />

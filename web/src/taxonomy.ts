@@ -39,3 +39,16 @@ export function organisationLabel(taxonomy: Taxonomy | null, slug: string | null
   if (!slug) return '';
   return taxonomy?.organisations.find((o) => o.slug === slug)?.name ?? slug;
 }
+
+export type Vocabulary = 'topics' | 'focus_areas' | 'organisations' | 'audiences' | 'publication_kinds' | 'activity_kinds';
+
+/** A vocabulary's values with their Dutch labels, for a form's checkboxes or select. */
+export function optionsOf(taxonomy: Taxonomy | null, vocabulary: Vocabulary): { value: string; label: string }[] {
+  if (!taxonomy) return [];
+  switch (vocabulary) {
+    case 'topics': return taxonomy.topics.map((t) => ({ value: t.slug, label: t.label }));
+    case 'focus_areas': return taxonomy.focus_areas.map((f) => ({ value: f.slug, label: `${f.name} (${f.municipality})` }));
+    case 'organisations': return taxonomy.organisations.map((o) => ({ value: o.slug, label: o.name }));
+    default: return taxonomy[vocabulary].map((w) => ({ value: w, label: wordLabel(w) }));
+  }
+}

@@ -227,7 +227,7 @@ export function asApiError(failure: unknown): ApiError {
   return failure instanceof ApiError ? failure : new ApiError({ status: 0, detail: explain(failure) });
 }
 
-export function Button(props: JSX.HTMLAttributes<HTMLButtonElement> & { appearance?: 'primary' | 'secondary' | 'subtle' }) {
+export function Button(props: JSX.ButtonHTMLAttributes<HTMLButtonElement> & { appearance?: 'primary' | 'secondary' | 'subtle' }) {
   const { appearance = 'primary', class: extra, ...rest } = props;
   return <button type="button" {...rest} class={`utrecht-button utrecht-button--html-button utrecht-button--${appearance}-action ${extra ?? ''}`} />;
 }

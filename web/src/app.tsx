@@ -2,7 +2,7 @@
  * paths are the links the platform's e-mails use: keep them. */
 import { useState } from 'preact/hooks';
 import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
-import { signIn, signOut, useUser } from './auth';
+import { isEditor, signIn, signOut, useUser } from './auth';
 import { SearchPage } from './pages/search';
 import { NotFound } from './pages/not-found';
 
@@ -17,6 +17,8 @@ const NotificationsPage = lazy(() => import('./pages/notifications').then((m) =>
 // contributing, editors, organisers
 const NewPublicationPage = lazy(() => import('./pages/publication-new').then((m) => m.NewPublicationPage));
 const EditPublicationPage = lazy(() => import('./pages/publication-edit').then((m) => m.EditPublicationPage));
+const ReviewQueuePage = lazy(() => import('./pages/review-queue').then((m) => m.ReviewQueuePage));
+const ReviewPage = lazy(() => import('./pages/review').then((m) => m.ReviewPage));
 // end contributing, editors, organisers
 
 function NavLink({ href, children, current }: { href: string; children: string; current: boolean }) {
@@ -51,6 +53,7 @@ function Header({ signInAvailable }: { signInAvailable: boolean }) {
             {user && <NavLink href="/mijn/meldingen" current={section(['/mijn'])}>Mijn meldingen</NavLink>}
             {/* contributing, editors, organisers */}
             {user && <NavLink href="/bijdragen/nieuw" current={section(['/bijdragen'])}>Bijdragen</NavLink>}
+            {isEditor(user) && <NavLink href="/redactie" current={section(['/redactie'])}>Redactie</NavLink>}
             {/* end contributing, editors, organisers */}
           </ul>
         </nav>
@@ -116,6 +119,8 @@ export function App({ signInAvailable }: { signInAvailable: boolean }) {
               {/* contributing, editors, organisers (before /activiteiten/:id: the first route that matches wins) */}
               <Route path="/bijdragen/nieuw" component={NewPublicationPage} />
               <Route path="/publicaties/:id/bewerken" component={EditPublicationPage} />
+              <Route path="/redactie" component={ReviewQueuePage} />
+              <Route path="/redactie/:id" component={ReviewPage} />
               {/* end contributing, editors, organisers */}
               <Route path="/publicaties/:slug" component={PublicationPage} />
               <Route path="/agenda" component={AgendaPage} />

@@ -17,6 +17,7 @@ const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^String should have at most (\d+) characters?$/, (m) => `Gebruik hoogstens ${m[1]} tekens.`],
   [/^List should have at least (\d+) items?/, (m) => (m[1] === '1' ? 'Kies er minstens één.' : `Kies er minstens ${m[1]}.`)],
   [/^List should have at most (\d+) items?/, (m) => `Kies er hoogstens ${m[1]}.`],
+  [/^say what should change or why it is rejected$/, () => 'Zeg wat er anders moet, of waarom het is afgewezen.'],
   [/^an e-mail address, e\.g\. (.+)$/, (m) => `Vul een geldig e-mailadres in, bijvoorbeeld ${m[1]}.`],
 ];
 

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, ApiError } from '../api';
+import { isEditor, useUser } from '../auth';
 import { Alert, ErrorSummary, explain, TextField } from '../components/forms';
 import { formatDate } from '../format';
 import { useLoad } from '../load';
@@ -50,6 +51,19 @@ function FlagForm({ publication }: { publication: Publication }) {
   );
 }
 
+/** Its author and editors (the API shows them its version) edit it; editors review it. */
+function OwnLinks({ publication }: { publication: Publication }) {
+  const user = useUser();
+  if (!user || publication.version === undefined) return null;
+  const id = encodeURIComponent(publication.id);
+  return (
+    <p class="utrecht-paragraph ww-actions">
+      <a class="utrecht-link utrecht-link--html-a" href={`/publicaties/${id}/bewerken`}>Bewerken</a>
+      {isEditor(user) && <a class="utrecht-link utrecht-link--html-a" href={`/redactie/${id}`}>Beoordelen</a>}
+    </p>
+  );
+}
+
 export function PublicationPage() {
   const { params } = useRoute();
   const slug = params.slug ?? '';
@@ -81,6 +95,7 @@ export function PublicationPage() {
     <article class="ww-article">
       <p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="/kennisbank">Kennisbank</a></p>
       <h1 class="utrecht-heading-1">{publication.title}</h1>
+      <OwnLinks publication={publication} />
       {publication.summary && <p class="utrecht-paragraph utrecht-paragraph--lead">{publication.summary}</p>}
       <dl class="utrecht-data-list utrecht-data-list--rows ww-facts">
         {facts.filter(([, value]) => value).map(([key, value]) => (

@@ -2,7 +2,7 @@
  * paths are the links the platform's e-mails use: keep them. */
 import { useState } from 'preact/hooks';
 import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
-import { isEditor, signIn, signOut, useUser } from './auth';
+import { isEditor, organises, signIn, signOut, useUser } from './auth';
 import { SearchPage } from './pages/search';
 import { NotFound } from './pages/not-found';
 
@@ -19,6 +19,9 @@ const NewPublicationPage = lazy(() => import('./pages/publication-new').then((m)
 const EditPublicationPage = lazy(() => import('./pages/publication-edit').then((m) => m.EditPublicationPage));
 const ReviewQueuePage = lazy(() => import('./pages/review-queue').then((m) => m.ReviewQueuePage));
 const ReviewPage = lazy(() => import('./pages/review').then((m) => m.ReviewPage));
+const NewActivityPage = lazy(() => import('./pages/activity-new').then((m) => m.NewActivityPage));
+const EditActivityPage = lazy(() => import('./pages/activity-edit').then((m) => m.EditActivityPage));
+const RegistrationsPage = lazy(() => import('./pages/registrations').then((m) => m.RegistrationsPage));
 // end contributing, editors, organisers
 
 function NavLink({ href, children, current }: { href: string; children: string; current: boolean }) {
@@ -54,6 +57,7 @@ function Header({ signInAvailable }: { signInAvailable: boolean }) {
             {/* contributing, editors, organisers */}
             {user && <NavLink href="/bijdragen/nieuw" current={section(['/bijdragen'])}>Bijdragen</NavLink>}
             {isEditor(user) && <NavLink href="/redactie" current={section(['/redactie'])}>Redactie</NavLink>}
+            {organises(user) && <NavLink href="/activiteiten/nieuw" current={path === '/activiteiten/nieuw'}>Activiteit plannen</NavLink>}
             {/* end contributing, editors, organisers */}
           </ul>
         </nav>
@@ -121,6 +125,9 @@ export function App({ signInAvailable }: { signInAvailable: boolean }) {
               <Route path="/publicaties/:id/bewerken" component={EditPublicationPage} />
               <Route path="/redactie" component={ReviewQueuePage} />
               <Route path="/redactie/:id" component={ReviewPage} />
+              <Route path="/activiteiten/nieuw" component={NewActivityPage} />
+              <Route path="/activiteiten/:id/bewerken" component={EditActivityPage} />
+              <Route path="/activiteiten/:id/aanmeldingen" component={RegistrationsPage} />
               {/* end contributing, editors, organisers */}
               <Route path="/publicaties/:slug" component={PublicationPage} />
               <Route path="/agenda" component={AgendaPage} />

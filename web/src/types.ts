@@ -103,6 +103,7 @@ export interface Activity {
   cancel_reason?: string;
   organiser: { sub: string; name: string | null };
   version?: number;
+  updated_at?: string;
 }
 
 export interface Registration {

@@ -18,6 +18,14 @@ const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^List should have at least (\d+) items?/, (m) => (m[1] === '1' ? 'Kies er minstens één.' : `Kies er minstens ${m[1]}.`)],
   [/^List should have at most (\d+) items?/, (m) => `Kies er hoogstens ${m[1]}.`],
   [/^say what should change or why it is rejected$/, () => 'Zeg wat er anders moet, of waarom het is afgewezen.'],
+  [/^ends_at must be later than starts_at$/, () => 'Het einde moet na het begin liggen.'],
+  [/^the registration deadline must not be later than starts_at$/, () => 'Aanmelden moet uiterlijk bij het begin sluiten.'],
+  [/^give a location \(name, address, municipality\), an online_url, or both$/, () => 'Geef een locatie (naam, adres en gemeente), een online link, of allebei.'],
+  [/^String should match pattern '\^https\?/, () => 'Vul een webadres in dat begint met https://.'],
+  [/^an ISO 8601 date/, () => 'Vul een datum en tijd in.'],
+  [/^Input should be greater than or equal to (\d+)$/, (m) => `Vul een getal van minstens ${m[1]} in.`],
+  [/^Input should be less than or equal to (\d+)$/, (m) => `Vul een getal van hoogstens ${m[1]} in.`],
+  [/^Input should be a valid integer/, () => 'Vul een heel getal in.'],
   [/^an e-mail address, e\.g\. (.+)$/, (m) => `Vul een geldig e-mailadres in, bijvoorbeeld ${m[1]}.`],
 ];
 

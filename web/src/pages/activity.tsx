@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, ApiError, apiPath } from '../api';
-import { useUser } from '../auth';
+import { organises, useUser } from '../auth';
 import { Alert, ErrorSummary, explain, TextField } from '../components/forms';
 import { formatDateTime, formatPeriod } from '../format';
 import { useLoad } from '../load';
@@ -88,6 +88,19 @@ function RegisterForm({ activity }: { activity: Activity }) {
   );
 }
 
+/** Organisers of its organisation and admins manage it. */
+function OrganiserLinks({ activity }: { activity: Activity }) {
+  const user = useUser();
+  if (!organises(user, activity.organisation)) return null;
+  const id = encodeURIComponent(activity.id);
+  return (
+    <p class="utrecht-paragraph ww-actions">
+      <a class="utrecht-link utrecht-link--html-a" href={`/activiteiten/${id}/bewerken`}>Wijzigen of annuleren</a>
+      <a class="utrecht-link utrecht-link--html-a" href={`/activiteiten/${id}/aanmeldingen`}>Aanmeldingen</a>
+    </p>
+  );
+}
+
 export function ActivityPage() {
   const { params } = useRoute();
   const id = params.id ?? '';
@@ -120,6 +133,7 @@ export function ActivityPage() {
     <article class="ww-article">
       <p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="/agenda">Agenda</a></p>
       <h1 class="utrecht-heading-1">{activity.title}</h1>
+      <OrganiserLinks activity={activity} />
       {activity.status === 'cancelled' && (
         <Alert kind="warning"><p class="utrecht-paragraph">Deze activiteit is geannuleerd.{activity.cancel_reason ? ` ${activity.cancel_reason}` : ''}</p></Alert>
       )}

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, ApiError } from '../api';
-import { useUser } from '../auth';
+import { isEditor, useUser } from '../auth';
 import { Alert, asApiError, Button, ErrorSummary, explain, TextField } from '../components/forms';
 import { formatDateTime } from '../format';
 import { useLoad } from '../load';
@@ -161,6 +161,8 @@ export function EditPublicationPage() {
   const changes = changedFields(contentOf(publication), draft);
   const dirty = Object.keys(changes).length > 0;
   const path = `/publications/${encodeURIComponent(publication.id)}`;
+  // an author's edit of a published publication waits for the editors; an editor's is published at once
+  const proposal = publication.status === 'published' && !isEditor(user);
 
   const act = async (what: () => Promise<Publication>, message: string) => {
     setBusy(true);
@@ -180,7 +182,7 @@ export function EditPublicationPage() {
   const onSave = (event: Event) => {
     event.preventDefault();
     if (!dirty) { setSaved('Er is niets gewijzigd.'); return; }
-    void act(save, publication.status === 'published'
+    void act(save, proposal
       ? 'Uw wijziging is opgeslagen en gaat naar de redactie. De gepubliceerde versie blijft staan tot zij het goedkeurt.'
       : 'Opgeslagen.');
   };
@@ -216,15 +218,15 @@ export function EditPublicationPage() {
 
       {editable && (
         <form class="utrecht-form ww-form" onSubmit={onSave} noValidate aria-labelledby="bewerken-titel">
-          <h2 id="bewerken-titel" class="utrecht-heading-2">{publication.status === 'published' ? 'Wijziging voorstellen' : 'Bewerken'}</h2>
-          {publication.status === 'published' && (
+          <h2 id="bewerken-titel" class="utrecht-heading-2">{proposal ? 'Wijziging voorstellen' : 'Bewerken'}</h2>
+          {proposal && (
             <p class="utrecht-paragraph">Deze publicatie staat in de kennisbank. Wat u hier opslaat, wordt een wijziging die de redactie eerst goedkeurt.</p>
           )}
           <ErrorSummary form="bewerken" error={error} fields={PUBLICATION_FIELDS} />
           <PublicationFields form="bewerken" value={draft} onChange={setDraft} error={error} />
           <div class="ww-actions">
             <button type="submit" class="utrecht-button utrecht-button--html-button utrecht-button--primary-action" disabled={busy}>
-              {publication.status === 'published' ? 'Wijziging opslaan' : 'Opslaan'}
+              {proposal ? 'Wijziging opslaan' : 'Opslaan'}
             </button>
             {submittable && <Button appearance="secondary" disabled={busy} onClick={onSubmit}>{dirty ? 'Opslaan en indienen' : 'Indienen voor beoordeling'}</Button>}
           </div>
@@ -238,6 +240,7 @@ export function EditPublicationPage() {
           {publication.revision
             ? 'De gepubliceerde tekst, zoals lezers hem zien. Uw voorgestelde wijziging is pas zo te zien als de redactie haar heeft goedgekeurd.'
             : dirty ? 'De laatst opgeslagen tekst, zoals lezers hem zullen zien. Sla op om uw wijzigingen hier te zien.'
+            : ['rejected', 'withdrawn'].includes(publication.status) ? 'De opgeslagen tekst.'
             : 'De opgeslagen tekst, zoals lezers hem zullen zien.'}
         </p>
         {/* the API sanitises body_html (an allow-list of tags and attributes, no scripts) */}

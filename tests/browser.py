@@ -2,7 +2,12 @@
 own browser download is not reachable from our machines). Fixtures `browser` (one per session)
 and `page` (a fresh context per test, in Dutch and Amsterdam time); `screenshot(page, name)`
 writes `screenshots/<name>-1280.png` and `-375.png`; `accessibility(page)` lists axe-core's
-serious and critical violations, so a test asserts `== []`."""
+serious and critical violations, so a test asserts `== []`.
+
+The suite runs under eventlet (conftest.py). Navigation, locators and their waits, `evaluate`,
+console events, screenshots and axe work under it; Playwright's request interception
+(`page.route`) and its `expect_response`/`expect_request` waiters never return there: check what
+the page shows, or `page.url` after `wait_for_url(..., wait_until="commit")`, instead."""
 from __future__ import annotations
 
 import os

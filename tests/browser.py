@@ -15,7 +15,6 @@ import pathlib
 import shutil
 from collections.abc import Iterator
 
-import eventlet
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -58,6 +57,8 @@ def browser() -> Iterator:
         yield running
         running.close()
     finally:
+        import eventlet
+
         # Under the tests' eventlet (conftest.py) asyncio never hears that Playwright's driver
         # process has ended (it has: its pipe is closed), so stopping would wait for ever
         with eventlet.Timeout(2, False):

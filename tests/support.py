@@ -544,22 +544,38 @@ class IdentityProvider:
             self._endpoints = response.json()
         return self._endpoints
 
+    def authorization_request(self) -> tuple[str, str, str]:
+        """An Authorization Code request with PKCE (S256) as the web client makes it: the
+        authorization endpoint's URL, the code verifier to exchange the code with, and the state."""
+        import base64
+        import hashlib
+        import secrets
+
+        verifier, state = secrets.token_urlsafe(64), secrets.token_urlsafe(16)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        query = urllib.parse.urlencode({
+            "client_id": self.client_id, "redirect_uri": self.REDIRECT_URI, "response_type": "code",
+            "scope": "openid", "state": state, "nonce": secrets.token_urlsafe(16),
+            "code_challenge": challenge, "code_challenge_method": "S256"})
+        return f"{self.endpoints['authorization_endpoint']}?{query}", verifier, state
+
+    def exchange(self, code: str, verifier: str) -> dict:
+        """The token response for the code of an authorization request, with its code verifier."""
+        tokens = requests.post(self.endpoints["token_endpoint"], timeout=10, data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": self.REDIRECT_URI,
+            "client_id": self.client_id, "code_verifier": verifier})
+        assert tokens.status_code == 200, tokens.text
+        return tokens.json()
+
     def sign_in(self, username: str, password: str | None = None) -> dict:
         """The token response of the Authorization Code flow with PKCE (S256), driven as a browser
         does: the authorization endpoint, its login form posted with the session's cookies, the
         code taken from the redirect (not followed), exchanged with the code verifier."""
-        import base64
-        import hashlib
         import html
-        import secrets
 
-        verifier = secrets.token_urlsafe(64)
-        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        url, verifier, _ = self.authorization_request()
         browser = requests.Session()
-        page = browser.get(self.endpoints["authorization_endpoint"], timeout=10, params={
-            "client_id": self.client_id, "redirect_uri": self.REDIRECT_URI, "response_type": "code",
-            "scope": "openid", "state": secrets.token_urlsafe(16), "nonce": secrets.token_urlsafe(16),
-            "code_challenge": challenge, "code_challenge_method": "S256"})
+        page = browser.get(url, timeout=10)
         assert page.status_code == 200, page.text[:500]
         # Browsers count http://127.0.0.1 as a secure context and send the `Secure` cookies of the
         # login session back there; Python's cookie jar sends them over https only
@@ -573,9 +589,4 @@ class IdentityProvider:
         assert signed_in.status_code == 302, f"signing in as {username}: {signed_in.status_code}"
         location = urllib.parse.urlsplit(signed_in.headers["Location"])
         assert location._replace(query="").geturl() == self.REDIRECT_URI, signed_in.headers["Location"]
-        code = urllib.parse.parse_qs(location.query)["code"][0]
-        tokens = requests.post(self.endpoints["token_endpoint"], timeout=10, data={
-            "grant_type": "authorization_code", "code": code, "redirect_uri": self.REDIRECT_URI,
-            "client_id": self.client_id, "code_verifier": verifier})
-        assert tokens.status_code == 200, tokens.text
-        return tokens.json()
+        return self.exchange(urllib.parse.parse_qs(location.query)["code"][0], verifier)

@@ -27,3 +27,8 @@ export function formatPeriod(startIso: string, endIso: string): string {
 export function isoDay(iso: string): string {
   return dayKey.format(new Date(iso));
 }
+
+/** A question's status (the API's word) as the asker and the wijkwijze read it. */
+export const QUESTION_STATUS: Record<string, string> = {
+  new: 'Nieuw', assigned: 'Bij een wijkwijze', answered: 'Beantwoord', closed: 'Gesloten', reopened: 'Heropend',
+};

@@ -14,6 +14,11 @@ const AskPage = lazy(() => import('./pages/ask').then((m) => m.AskPage));
 const QuestionPage = lazy(() => import('./pages/question').then((m) => m.QuestionPage));
 const SignInReturn = lazy(() => import('./pages/sign-in-return').then((m) => m.SignInReturn));
 const NotificationsPage = lazy(() => import('./pages/notifications').then((m) => m.NotificationsPage));
+// vraagbaak for wijkwijzen, follows, admin
+const QuestionsPage = lazy(() => import('./pages/questions').then((m) => m.QuestionsPage));
+const FollowsPage = lazy(() => import('./pages/follows').then((m) => m.FollowsPage));
+const PreferencesPage = lazy(() => import('./pages/preferences').then((m) => m.PreferencesPage));
+// end: vraagbaak for wijkwijzen, follows, admin
 
 function NavLink({ href, children, current }: { href: string; children: string; current: boolean }) {
   return (
@@ -43,8 +48,11 @@ function Header({ signInAvailable }: { signInAvailable: boolean }) {
           <ul class="utrecht-nav-list ww-nav__list">
             <NavLink href="/kennisbank" current={section(['/', '/kennisbank', '/publicaties'])}>Kennisbank</NavLink>
             <NavLink href="/agenda" current={section(['/agenda', '/activiteiten'])}>Agenda</NavLink>
-            <NavLink href="/vragen/nieuw" current={section(['/vragen'])}>Vraagbaak</NavLink>
+            <NavLink href="/vragen/nieuw" current={section(['/vragen/'])}>Vraagbaak</NavLink>
             {user && <NavLink href="/mijn/meldingen" current={section(['/mijn'])}>Mijn meldingen</NavLink>}
+            {/* vraagbaak for wijkwijzen, follows, admin */}
+            {user?.roles.some((r) => r === 'wijkwijze' || r === 'admin') && <NavLink href="/vragen" current={path === '/vragen'}>Vragen</NavLink>}
+            {/* end: vraagbaak for wijkwijzen, follows, admin */}
           </ul>
         </nav>
         {signInAvailable && (
@@ -114,6 +122,11 @@ export function App({ signInAvailable }: { signInAvailable: boolean }) {
               <Route path="/vragen/:id" component={QuestionPage} />
               <Route path="/aanmelden/terug" component={SignInReturn} />
               <Route path="/mijn/meldingen" component={NotificationsPage} />
+              {/* vraagbaak for wijkwijzen, follows, admin */}
+              <Route path="/vragen" component={QuestionsPage} />
+              <Route path="/mijn/volgen" component={FollowsPage} />
+              <Route path="/mijn/voorkeuren" component={PreferencesPage} />
+              {/* end: vraagbaak for wijkwijzen, follows, admin */}
               <Route default component={NotFound} />
             </Router>
           </ErrorBoundary>

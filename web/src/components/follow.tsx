@@ -16,6 +16,14 @@ export interface Follows {
   frequency: Frequency;
 }
 
+/** How often a member hears of what they follow, or of a kind of message. */
+export const FREQUENCIES: { value: Frequency; label: string }[] = [
+  { value: 'immediate', label: 'Direct, een e-mail per bericht' },
+  { value: 'daily', label: 'Eén keer per dag, in een overzicht' },
+  { value: 'weekly', label: 'Eén keer per week, in een overzicht' },
+  { value: 'off', label: 'Niet' },
+];
+
 export type FollowList = Exclude<keyof Follows, 'frequency'>;
 
 export const putFollows = (follows: Follows) => api<Follows>('/me/follows', { method: 'PUT', body: follows });

@@ -18,6 +18,8 @@ const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^List should have at least (\d+) items?/, (m) => (m[1] === '1' ? 'Kies er minstens één.' : `Kies er minstens ${m[1]}.`)],
   [/^List should have at most (\d+) items?/, (m) => `Kies er hoogstens ${m[1]}.`],
   [/^an e-mail address, e\.g\. (.+)$/, (m) => `Vul een geldig e-mailadres in, bijvoorbeeld ${m[1]}.`],
+  [/^this message is about your own business: immediate or off$/, () => 'Dit bericht gaat over uw eigen zaken: kies direct of niet.'],
+  [/^this message is always sent at once/, () => 'Dit bericht komt altijd meteen; het is niet uit te zetten.'],
 ];
 
 export function inDutch(message: string): string {

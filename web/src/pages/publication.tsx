@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, ApiError } from '../api';
+import { FollowButton } from '../components/follow';
 import { Alert, ErrorSummary, explain, TextField } from '../components/forms';
 import { formatDate } from '../format';
 import { useLoad } from '../load';
@@ -90,6 +91,8 @@ export function PublicationPage() {
           </div>
         ))}
       </dl>
+      <FollowButton list="topics" ids={publication.topics}
+                    what={publication.topics.length === 1 ? 'het thema ' + topicLabel(taxonomy, publication.topics[0] ?? '') : 'de thema’s van deze publicatie'} />
       {publication.due_for_review && (
         <Alert kind="warning"><p class="utrecht-paragraph">Deze publicatie wordt binnenkort opnieuw beoordeeld.</p></Alert>
       )}

@@ -4,7 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { useUser } from '../auth';
 import { type Frequency, FREQUENCIES } from '../components/follow';
-import { Alert, ErrorSummary, explain, SelectField, useAction } from '../components/forms';
+import { Alert, ErrorSummary, explain } from '../components/forms';
+import { SelectField, useAction } from '../components/fields';
 import { useLoad } from '../load';
 import { usePageTitle } from '../page';
 

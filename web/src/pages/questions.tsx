@@ -2,7 +2,8 @@
  * national pool (assigned_to=pool), oldest first, with the first-response deadline. */
 import { api, queryOf } from '../api';
 import { useUser } from '../auth';
-import { Alert, explain, Pager } from '../components/forms';
+import { Alert, explain } from '../components/forms';
+import { Pager } from '../components/fields';
 import { formatDateTime, QUESTION_STATUS } from '../format';
 import { useCursor, useLoad } from '../load';
 import { usePageTitle } from '../page';

@@ -18,6 +18,9 @@ const NotificationsPage = lazy(() => import('./pages/notifications').then((m) =>
 const QuestionsPage = lazy(() => import('./pages/questions').then((m) => m.QuestionsPage));
 const FollowsPage = lazy(() => import('./pages/follows').then((m) => m.FollowsPage));
 const PreferencesPage = lazy(() => import('./pages/preferences').then((m) => m.PreferencesPage));
+const RosterPage = lazy(() => import('./pages/roster').then((m) => m.RosterPage));
+const PartnersPage = lazy(() => import('./pages/partners').then((m) => m.PartnersPage));
+const PartnerPage = lazy(() => import('./pages/partner').then((m) => m.PartnerPage));
 // end: vraagbaak for wijkwijzen, follows, admin
 
 function NavLink({ href, children, current }: { href: string; children: string; current: boolean }) {
@@ -52,6 +55,7 @@ function Header({ signInAvailable }: { signInAvailable: boolean }) {
             {user && <NavLink href="/mijn/meldingen" current={section(['/mijn'])}>Mijn meldingen</NavLink>}
             {/* vraagbaak for wijkwijzen, follows, admin */}
             {user?.roles.some((r) => r === 'wijkwijze' || r === 'admin') && <NavLink href="/vragen" current={path === '/vragen'}>Vragen</NavLink>}
+            {user?.roles.includes('admin') && <NavLink href="/beheer/wijkwijzen" current={section(['/beheer'])}>Beheer</NavLink>}
             {/* end: vraagbaak for wijkwijzen, follows, admin */}
           </ul>
         </nav>
@@ -126,6 +130,9 @@ export function App({ signInAvailable }: { signInAvailable: boolean }) {
               <Route path="/vragen" component={QuestionsPage} />
               <Route path="/mijn/volgen" component={FollowsPage} />
               <Route path="/mijn/voorkeuren" component={PreferencesPage} />
+              <Route path="/beheer/wijkwijzen" component={RosterPage} />
+              <Route path="/beheer/partners" component={PartnersPage} />
+              <Route path="/beheer/partners/:id" component={PartnerPage} />
               {/* end: vraagbaak for wijkwijzen, follows, admin */}
               <Route default component={NotFound} />
             </Router>

@@ -19,6 +19,7 @@ const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^List should have at most (\d+) items?/, (m) => `Kies er hoogstens ${m[1]}.`],
   [/^an e-mail address, e\.g\. (.+)$/, (m) => `Vul een geldig e-mailadres in, bijvoorbeeld ${m[1]}.`],
   [/^this message is about your own business: immediate or off$/, () => 'Dit bericht gaat over uw eigen zaken: kies direct of niet.'],
+  [/^give either event_id, or from and to$/, () => 'Kies één gebeurtenis, of een begin en een eind.'],
   [/^this message is always sent at once/, () => 'Dit bericht komt altijd meteen; het is niet uit te zetten.'],
 ];
 
@@ -111,7 +112,7 @@ interface FieldProps {
   value: string;
   onInput: (value: string) => void;
   error: ApiError | null;
-  type?: 'text' | 'email' | 'search';
+  type?: 'text' | 'email' | 'search' | 'number' | 'date' | 'datetime-local' | 'url';
   multiline?: boolean;
   required?: boolean;
   description?: string;

@@ -32,3 +32,10 @@ export function isoDay(iso: string): string {
 export const QUESTION_STATUS: Record<string, string> = {
   new: 'Nieuw', assigned: 'Bij een wijkwijze', answered: 'Beantwoord', closed: 'Gesloten', reopened: 'Heropend',
 };
+
+/** A deadline: one at midnight (the end of a day, as the vraagbaak's first-response deadline) as
+ * 23:59 of the day before, so the reader sees the last day, not the next one. */
+export function formatDeadline(iso: string): string {
+  const at = new Date(iso);
+  return dateTimeFormat.format(timeFormat.format(at) === '00:00' ? new Date(at.getTime() - 60_000) : at);
+}

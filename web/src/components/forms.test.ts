@@ -18,3 +18,10 @@ describe("the API's field errors", () => {
     expect(errorsOf(error, 'name')).toEqual([]);
   });
 });
+
+describe('the preferences\' and the replay\'s refusals', () => {
+  it('are said in Dutch', () => {
+    expect(inDutch('this message is about your own business: immediate or off')).toBe('Dit bericht gaat over uw eigen zaken: kies direct of niet.');
+    expect(inDutch('give either event_id, or from and to')).toBe('Kies één gebeurtenis, of een begin en een eind.');
+  });
+});

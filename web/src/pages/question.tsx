@@ -7,7 +7,7 @@ import { api, ApiError, queryOf } from '../api';
 import { FollowButton } from '../components/follow';
 import { Alert, Button, ErrorSummary, explain, TextField } from '../components/forms';
 import { useAction } from '../components/fields';
-import { formatDate, formatDateTime, QUESTION_STATUS } from '../format';
+import { formatDateTime, formatDeadline, QUESTION_STATUS } from '../format';
 import { useLoad } from '../load';
 import { usePageTitle } from '../page';
 import { focusAreaLabel, topicLabel, useTaxonomy } from '../taxonomy';
@@ -87,7 +87,7 @@ export function QuestionPage() {
           <dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd">{formatDateTime(current.asked_at)}</dd></div>
         {!current.answered_at && !current.first_response_at && (
           <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">Eerste reactie uiterlijk</dt>
-            <dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd">{formatDate(current.first_response_due)}</dd></div>
+            <dd class="utrecht-data-list__item-value utrecht-data-list__item-value--html-dd">{formatDeadline(current.first_response_due)}</dd></div>
         )}
         {role !== 'asker' && current.asker?.name && (
           <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">Gesteld door</dt>

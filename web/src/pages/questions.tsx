@@ -4,7 +4,7 @@ import { api, queryOf } from '../api';
 import { useUser } from '../auth';
 import { Alert, explain } from '../components/forms';
 import { Pager } from '../components/fields';
-import { formatDateTime, QUESTION_STATUS } from '../format';
+import { formatDateTime, formatDeadline, QUESTION_STATUS } from '../format';
 import { useCursor, useLoad } from '../load';
 import { usePageTitle } from '../page';
 import { focusAreaLabel, topicLabel, useTaxonomy } from '../taxonomy';
@@ -15,7 +15,7 @@ function Due({ question }: { question: QuestionListed }) {
   const late = question.escalated_at || Date.parse(question.first_response_due) < Date.now();
   return (
     <>
-      <time dateTime={question.first_response_due}>{formatDateTime(question.first_response_due)}</time>
+      <time dateTime={question.first_response_due}>{formatDeadline(question.first_response_due)}</time>
       {late && <strong class="ww-late"> (te laat)</strong>}
     </>
   );

@@ -19,6 +19,10 @@ const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^List should have at most (\d+) items?/, (m) => `Kies er hoogstens ${m[1]}.`],
   [/^an e-mail address, e\.g\. (.+)$/, (m) => `Vul een geldig e-mailadres in, bijvoorbeeld ${m[1]}.`],
   [/^this message is about your own business: immediate or off$/, () => 'Dit bericht gaat over uw eigen zaken: kies direct of niet.'],
+  [/^an ISO 8601 date or date and time, e\.g\. (.+)$/, () => 'Vul een datum en tijd in.'],
+  [/^Input should be less than or equal to (\d+)$/, (m) => `Gebruik hoogstens ${m[1]}.`],
+  [/^Input should be greater than or equal to (\d+)$/, (m) => `Gebruik minstens ${m[1]}.`],
+  [/^Input should be a valid integer/, () => 'Vul een heel getal in.'],
   [/^give either event_id, or from and to$/, () => 'Kies één gebeurtenis, of een begin en een eind.'],
   [/^this message is always sent at once/, () => 'Dit bericht komt altijd meteen; het is niet uit te zetten.'],
 ];

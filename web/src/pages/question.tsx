@@ -156,7 +156,8 @@ export function QuestionPage() {
           )}
         </div>
       )}
-      {!token && <FollowButton list="questions" ids={[current.id]} what="deze vraag" />}
+      {/* the asker and the assignee hear of the thread anyway (followers' mails leave them out) */}
+      {(role === 'pool' || role === 'admin') && <FollowButton list="questions" ids={[current.id]} what="deze vraag" />}
     </article>
   );
 }

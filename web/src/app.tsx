@@ -5,6 +5,7 @@ import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } fro
 import { isEditor, organises, signIn, signOut, useUser } from './auth';
 import { SearchPage } from './pages/search';
 import { NotFound } from './pages/not-found';
+import { navSection } from './nav';
 
 const PublicationPage = lazy(() => import('./pages/publication').then((m) => m.PublicationPage));
 const AgendaPage = lazy(() => import('./pages/agenda').then((m) => m.AgendaPage));
@@ -23,6 +24,14 @@ const NewActivityPage = lazy(() => import('./pages/activity-new').then((m) => m.
 const EditActivityPage = lazy(() => import('./pages/activity-edit').then((m) => m.EditActivityPage));
 const RegistrationsPage = lazy(() => import('./pages/registrations').then((m) => m.RegistrationsPage));
 // end contributing, editors, organisers
+// vraagbaak for wijkwijzen, follows, admin
+const QuestionsPage = lazy(() => import('./pages/questions').then((m) => m.QuestionsPage));
+const FollowsPage = lazy(() => import('./pages/follows').then((m) => m.FollowsPage));
+const PreferencesPage = lazy(() => import('./pages/preferences').then((m) => m.PreferencesPage));
+const RosterPage = lazy(() => import('./pages/roster').then((m) => m.RosterPage));
+const PartnersPage = lazy(() => import('./pages/partners').then((m) => m.PartnersPage));
+const PartnerPage = lazy(() => import('./pages/partner').then((m) => m.PartnerPage));
+// end: vraagbaak for wijkwijzen, follows, admin
 
 function NavLink({ href, children, current }: { href: string; children: string; current: boolean }) {
   return (
@@ -43,22 +52,26 @@ function Header({ signInAvailable }: { signInAvailable: boolean }) {
     setSignInFailed(false);
     go().catch(() => setSignInFailed(true));
   };
-  const section = (prefixes: string[]) => prefixes.some((p) => (p === '/' ? path === '/' : path.startsWith(p)));
+  const here = navSection(path);
   return (
     <header class="utrecht-page-header ww-header">
       <div class="utrecht-page-header__content ww-header__content">
         <a class="ww-brand" href="/">WijkWijzer</a>
         <nav class="utrecht-nav-bar ww-nav" aria-label="Hoofdmenu">
           <ul class="utrecht-nav-list ww-nav__list">
-            <NavLink href="/kennisbank" current={section(['/', '/kennisbank', '/publicaties'])}>Kennisbank</NavLink>
-            <NavLink href="/agenda" current={section(['/agenda', '/activiteiten'])}>Agenda</NavLink>
-            <NavLink href="/vragen/nieuw" current={section(['/vragen'])}>Vraagbaak</NavLink>
-            {user && <NavLink href="/mijn/meldingen" current={section(['/mijn'])}>Mijn meldingen</NavLink>}
+            <NavLink href="/kennisbank" current={here === 'kennisbank'}>Kennisbank</NavLink>
+            <NavLink href="/agenda" current={here === 'agenda'}>Agenda</NavLink>
+            <NavLink href="/vragen/nieuw" current={here === 'vraagbaak'}>Vraagbaak</NavLink>
+            {user && <NavLink href="/mijn/meldingen" current={here === 'mijn'}>Mijn meldingen</NavLink>}
             {/* contributing, editors, organisers */}
-            {user && <NavLink href="/bijdragen/nieuw" current={section(['/bijdragen'])}>Bijdragen</NavLink>}
-            {isEditor(user) && <NavLink href="/redactie" current={section(['/redactie'])}>Redactie</NavLink>}
-            {organises(user) && <NavLink href="/activiteiten/nieuw" current={path === '/activiteiten/nieuw'}>Activiteit plannen</NavLink>}
+            {user && <NavLink href="/bijdragen/nieuw" current={here === 'bijdragen'}>Bijdragen</NavLink>}
+            {isEditor(user) && <NavLink href="/redactie" current={here === 'redactie'}>Redactie</NavLink>}
+            {organises(user) && <NavLink href="/activiteiten/nieuw" current={here === 'plannen'}>Activiteit plannen</NavLink>}
             {/* end contributing, editors, organisers */}
+            {/* vraagbaak for wijkwijzen, follows, admin */}
+            {user?.roles.some((r) => r === 'wijkwijze' || r === 'admin') && <NavLink href="/vragen" current={here === 'vragen'}>Vragen</NavLink>}
+            {user?.roles.includes('admin') && <NavLink href="/beheer/wijkwijzen" current={here === 'beheer'}>Beheer</NavLink>}
+            {/* end: vraagbaak for wijkwijzen, follows, admin */}
           </ul>
         </nav>
         {signInAvailable && (
@@ -137,6 +150,14 @@ export function App({ signInAvailable }: { signInAvailable: boolean }) {
               <Route path="/vragen/:id" component={QuestionPage} />
               <Route path="/aanmelden/terug" component={SignInReturn} />
               <Route path="/mijn/meldingen" component={NotificationsPage} />
+              {/* vraagbaak for wijkwijzen, follows, admin */}
+              <Route path="/vragen" component={QuestionsPage} />
+              <Route path="/mijn/volgen" component={FollowsPage} />
+              <Route path="/mijn/voorkeuren" component={PreferencesPage} />
+              <Route path="/beheer/wijkwijzen" component={RosterPage} />
+              <Route path="/beheer/partners" component={PartnersPage} />
+              <Route path="/beheer/partners/:id" component={PartnerPage} />
+              {/* end: vraagbaak for wijkwijzen, follows, admin */}
               <Route default component={NotFound} />
             </Router>
           </ErrorBoundary>

@@ -51,3 +51,15 @@ export function fromLocalInput(value: string): string {
   const hh = String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0'), mm = String(Math.abs(minutes) % 60).padStart(2, '0');
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00${sign}${hh}:${mm}`;
 }
+
+/** A question's status (the API's word) as the asker and the wijkwijze read it. */
+export const QUESTION_STATUS: Record<string, string> = {
+  new: 'Nieuw', assigned: 'Bij een wijkwijze', answered: 'Beantwoord', closed: 'Gesloten', reopened: 'Heropend',
+};
+
+/** A deadline: one at midnight (the end of a day, as the vraagbaak's first-response deadline) as
+ * 23:59 of the day before, so the reader sees the last day, not the next one. */
+export function formatDeadline(iso: string): string {
+  const at = new Date(iso);
+  return dateTimeFormat.format(timeFormat.format(at) === '00:00' ? new Date(at.getTime() - 60_000) : at);
+}

@@ -25,3 +25,15 @@ export function useLoad<T>(key: string, fetcher: (signal: AbortSignal) => Promis
   }, [key, round]);
   return { data, error, loading, reload: () => setRound((r) => r + 1), set: setData };
 }
+
+/** Pages by the API's opaque cursors: this page's, and back to the pages before it. */
+export function useCursor() {
+  const [stack, setStack] = useState<(string | null)[]>([null]);
+  return {
+    cursor: stack[stack.length - 1] ?? null,
+    previous: stack.length > 1,
+    toNext: (cursor: string) => setStack((s) => [...s, cursor]),
+    toPrevious: () => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s)),
+    reset: () => setStack([null]),
+  };
+}

@@ -137,15 +137,36 @@ export interface Question {
   topics: string[];
   focus_area: string | null;
   municipality: string | null;
-  status: 'new' | 'assigned' | 'answered' | 'closed' | 'reopened';
+  status: QuestionStatus;
   pooled: boolean;
-  assignee: { name?: string | null } | null;
+  assignee: { name?: string | null; sub?: string } | null;
+  asker?: { name: string | null; member: boolean; email?: string };
   viewer_role: 'asker' | 'assignee' | 'pool' | 'admin';
   messages: ThreadMessage[];
   asked_at: string;
   first_response_due: string;
+  first_response_at?: string | null;
+  pickup_due?: string | null;
   answered_at: string | null;
   closed_at: string | null;
   token?: string;
   related_publications?: RelatedPublication[];
+}
+
+export type QuestionStatus = 'new' | 'assigned' | 'answered' | 'closed' | 'reopened';
+
+/** A question in a wijkwijze's inbox or the pool (GET /questions). */
+export interface QuestionListed {
+  id: string;
+  title: string;
+  topics: string[];
+  focus_area: string | null;
+  municipality: string | null;
+  status: QuestionStatus;
+  pooled: boolean;
+  assignee: { name: string | null; sub?: string } | null;
+  asked_at: string;
+  first_response_due: string;
+  first_response_at: string | null;
+  escalated_at: string | null;
 }

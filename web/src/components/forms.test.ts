@@ -18,3 +18,19 @@ describe("the API's field errors", () => {
     expect(errorsOf(error, 'name')).toEqual([]);
   });
 });
+
+describe('the preferences\' and the replay\'s refusals', () => {
+  it('are said in Dutch', () => {
+    expect(inDutch('this message is about your own business: immediate or off')).toBe('Dit bericht gaat over uw eigen zaken: kies direct of niet.');
+    expect(inDutch('give either event_id, or from and to')).toBe('Kies één gebeurtenis, of een begin en een eind.');
+  });
+});
+
+describe('the messages both the organisers\' and the admins\' forms meet', () => {
+  it('are said once, the same way', () => {
+    expect(inDutch('Input should be greater than or equal to 1')).toBe('Vul een getal van minstens 1 in.');
+    expect(inDutch('Input should be less than or equal to 500')).toBe('Vul een getal van hoogstens 500 in.');
+    expect(inDutch('Input should be a valid integer, unable to parse string as an integer')).toBe('Vul een heel getal in.');
+    expect(inDutch('an ISO 8601 date or date and time, e.g. 2026-03-10')).toBe('Vul een datum en tijd in.');
+  });
+});

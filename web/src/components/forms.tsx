@@ -27,6 +27,9 @@ const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^Input should be less than or equal to (\d+)$/, (m) => `Vul een getal van hoogstens ${m[1]} in.`],
   [/^Input should be a valid integer/, () => 'Vul een heel getal in.'],
   [/^an e-mail address, e\.g\. (.+)$/, (m) => `Vul een geldig e-mailadres in, bijvoorbeeld ${m[1]}.`],
+  [/^this message is about your own business: immediate or off$/, () => 'Dit bericht gaat over uw eigen zaken: kies direct of niet.'],
+  [/^give either event_id, or from and to$/, () => 'Kies één gebeurtenis, of een begin en een eind.'],
+  [/^this message is always sent at once/, () => 'Dit bericht komt altijd meteen; het is niet uit te zetten.'],
 ];
 
 export function inDutch(message: string): string {
@@ -118,7 +121,7 @@ interface FieldProps {
   value: string;
   onInput: (value: string) => void;
   error: ApiError | null;
-  type?: 'text' | 'email' | 'search' | 'url' | 'number' | 'datetime-local';
+  type?: 'text' | 'email' | 'search' | 'url' | 'number' | 'date' | 'datetime-local';
   rows?: number;
   multiline?: boolean;
   required?: boolean;
@@ -179,61 +182,6 @@ export function Checkbox({ id, name, value, checked, onChange, children }: Check
       </div>
     </div>
   );
-}
-
-/** A group of checkboxes (a fieldset) for a list field of the API, its errors under the legend. */
-export function CheckboxGroup({ form, name, legend, options, values, onChange, error }: {
-  form: string; name: string; legend: string; options: { value: string; label: string }[];
-  values: string[]; onChange: (values: string[]) => void; error: ApiError | null;
-}) {
-  const id = fieldId(form, name);
-  const messages = errorsOf(error, name);
-  return (
-    <fieldset class={`utrecht-form-fieldset utrecht-form-fieldset--html-fieldset${messages.length ? ' utrecht-form-fieldset--invalid' : ''}`}
-              id={id} tabIndex={-1} aria-invalid={messages.length ? 'true' : undefined}
-              aria-describedby={messages.length ? `${id}-error` : undefined}>
-      <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend">{legend}</legend>
-      {messages.length > 0 && <div class="utrecht-form-field-error-message" id={`${id}-error`}>{messages.join(' ')}</div>}
-      <div class="ww-checkbox-grid">
-        {options.map((o) => (
-          <Checkbox key={o.value} id={`${id}-${o.value}`} name={name} value={o.value} checked={values.includes(o.value)}
-                    onChange={(on) => onChange(on ? [...values, o.value] : values.filter((v) => v !== o.value))}>
-            {o.label}
-          </Checkbox>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
-
-/** A select for one field of the API, with its errors; `empty` names the choice of none. */
-export function SelectField({ form, name, label, options, value, onChange, error, empty, required }: {
-  form: string; name: string; label: string; options: { value: string; label: string }[];
-  value: string; onChange: (value: string) => void; error: ApiError | null; empty?: string; required?: boolean;
-}) {
-  const id = fieldId(form, name);
-  const messages = errorsOf(error, name);
-  return (
-    <div class={`utrecht-form-field${messages.length ? ' utrecht-form-field--invalid' : ''}`}>
-      <div class="utrecht-form-field__label">
-        <label class="utrecht-form-label" for={id}>{label}{required ? '' : ' (niet verplicht)'}</label>
-      </div>
-      {messages.length > 0 && <div class="utrecht-form-field-error-message" id={`${id}-error`}>{messages.join(' ')}</div>}
-      <div class="utrecht-form-field__input">
-        <select id={id} name={name} class="utrecht-select utrecht-select--html-select" value={value} required={required}
-                aria-invalid={messages.length ? 'true' : undefined} aria-describedby={messages.length ? `${id}-error` : undefined}
-                onChange={(e) => onChange(e.currentTarget.value)}>
-          {empty !== undefined && <option value="">{empty}</option>}
-          {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
-        </select>
-      </div>
-    </div>
-  );
-}
-
-/** Any failure of a form's call as an ApiError, for ErrorSummary. */
-export function asApiError(failure: unknown): ApiError {
-  return failure instanceof ApiError ? failure : new ApiError({ status: 0, detail: explain(failure) });
 }
 
 export function Button(props: JSX.ButtonHTMLAttributes<HTMLButtonElement> & { appearance?: 'primary' | 'secondary' | 'subtle' }) {

@@ -4,7 +4,8 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api, ApiError } from '../api';
 import { organises, useUser } from '../auth';
-import { asApiError, CheckboxGroup, ErrorSummary, fieldId, SelectField, TextField } from '../components/forms';
+import { ErrorSummary, fieldId, TextField } from '../components/forms';
+import { asApiError, CheckboxGroup, SelectField } from '../components/fields';
 import { fromLocalInput, toLocalInput } from '../format';
 import { usePageTitle } from '../page';
 import { optionsOf, organisationLabel, useTaxonomy } from '../taxonomy';
@@ -86,11 +87,11 @@ export function ActivityFields({ form, value, onChange, error }: {
       <TextField form={form} name="registration_deadline" label={F.registration_deadline} type="datetime-local" value={value.registration_deadline}
                  onInput={set('registration_deadline')} error={error} description="Leeg: tot het begin." />
       <CheckboxGroup form={form} name="topics" legend={`${F.topics} (niet verplicht)`} options={optionsOf(taxonomy, 'topics')}
-                     values={value.topics} onChange={set('topics')} error={error} />
+                     selected={value.topics} onChange={set('topics')} error={error} />
       <CheckboxGroup form={form} name="audiences" legend={`${F.audiences} (niet verplicht)`} options={optionsOf(taxonomy, 'audiences')}
-                     values={value.audiences} onChange={set('audiences')} error={error} />
+                     selected={value.audiences} onChange={set('audiences')} error={error} />
       <CheckboxGroup form={form} name="focus_areas" legend={`${F.focus_areas} (niet verplicht)`} options={optionsOf(taxonomy, 'focus_areas')}
-                     values={value.focus_areas} onChange={set('focus_areas')} error={error} />
+                     selected={value.focus_areas} onChange={set('focus_areas')} error={error} />
     </>
   );
 }

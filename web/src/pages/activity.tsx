@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, ApiError, apiPath } from '../api';
 import { organises, useUser } from '../auth';
+import { FollowButton } from '../components/follow';
 import { Alert, ErrorSummary, explain, TextField } from '../components/forms';
 import { formatDateTime, formatPeriod } from '../format';
 import { useLoad } from '../load';
@@ -153,6 +154,7 @@ export function ActivityPage() {
           Zet in mijn agenda (.ics)
         </a>
       </p>
+      <FollowButton list="activities" ids={[activity.id]} what="deze activiteit" />
       <RegisterForm activity={activity} />
     </article>
   );

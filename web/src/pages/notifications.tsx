@@ -37,6 +37,10 @@ export function NotificationsPage() {
     <>
       <h1 class="utrecht-heading-1">Mijn meldingen</h1>
       <p class="utrecht-paragraph">De e-mails die WijkWijzer u stuurde, de nieuwste eerst.</p>
+      <p class="utrecht-paragraph">
+        Kies <a class="utrecht-link utrecht-link--html-a" href="/mijn/volgen">wat u volgt</a> en{' '}
+        <a class="utrecht-link utrecht-link--html-a" href="/mijn/voorkeuren">welke berichten u krijgt</a>.
+      </p>
       {log.error != null && <Alert kind="error"><p class="utrecht-paragraph">{explain(log.error)}</p></Alert>}
       {log.data && log.data.items.length === 0 && <p class="utrecht-paragraph">Nog geen meldingen.</p>}
       {log.data && log.data.items.length > 0 && (

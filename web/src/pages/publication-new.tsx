@@ -4,7 +4,8 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api, ApiError } from '../api';
 import { useUser } from '../auth';
-import { asApiError, CheckboxGroup, ErrorSummary, SelectField, TextField } from '../components/forms';
+import { ErrorSummary, TextField } from '../components/forms';
+import { asApiError, CheckboxGroup, SelectField } from '../components/fields';
 import { usePageTitle } from '../page';
 import { optionsOf, useTaxonomy } from '../taxonomy';
 import type { Publication, PublicationContent } from '../types';
@@ -40,11 +41,11 @@ export function PublicationFields({ form, value, onChange, error }: {
       <SelectField form={form} name="kind" label={F.kind} value={value.kind} onChange={set('kind')} error={error} required
                    empty="Kies een soort" options={optionsOf(taxonomy, 'publication_kinds')} />
       <CheckboxGroup form={form} name="topics" legend={`${F.topics} (niet verplicht)`} options={optionsOf(taxonomy, 'topics')}
-                     values={value.topics} onChange={set('topics')} error={error} />
+                     selected={value.topics} onChange={set('topics')} error={error} />
       <CheckboxGroup form={form} name="audiences" legend={`${F.audiences} (niet verplicht)`} options={optionsOf(taxonomy, 'audiences')}
-                     values={value.audiences} onChange={set('audiences')} error={error} />
+                     selected={value.audiences} onChange={set('audiences')} error={error} />
       <CheckboxGroup form={form} name="focus_areas" legend={`${F.focus_areas} (niet verplicht)`} options={optionsOf(taxonomy, 'focus_areas')}
-                     values={value.focus_areas} onChange={set('focus_areas')} error={error} />
+                     selected={value.focus_areas} onChange={set('focus_areas')} error={error} />
       <SelectField form={form} name="organisation" label={F.organisation} value={value.organisation ?? ''} error={error}
                    onChange={(v) => onChange({ ...value, organisation: v || null })} empty="Geen organisatie"
                    options={optionsOf(taxonomy, 'organisations')} />

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, ApiError } from '../api';
 import { isEditor, useUser } from '../auth';
+import { FollowButton } from '../components/follow';
 import { Alert, ErrorSummary, explain, TextField } from '../components/forms';
 import { formatDate } from '../format';
 import { useLoad } from '../load';
@@ -105,6 +106,8 @@ export function PublicationPage() {
           </div>
         ))}
       </dl>
+      <FollowButton list="topics" ids={publication.topics}
+                    what={publication.topics.length === 1 ? 'het thema ' + topicLabel(taxonomy, publication.topics[0] ?? '') : 'de thema’s van deze publicatie'} />
       {publication.due_for_review && (
         <Alert kind="warning"><p class="utrecht-paragraph">Deze publicatie wordt binnenkort opnieuw beoordeeld.</p></Alert>
       )}

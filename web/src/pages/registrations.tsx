@@ -6,6 +6,7 @@ import { useRoute } from 'preact-iso';
 import { api, queryOf } from '../api';
 import { organises, useUser } from '../auth';
 import { Alert, explain } from '../components/forms';
+import { Pager } from '../components/fields';
 import { formatDateTime } from '../format';
 import { useLoad } from '../load';
 import { usePageTitle } from '../page';
@@ -142,16 +143,8 @@ export function RegistrationsPage() {
           </tbody>
         </table>
       )}
-      <div class="ww-actions ww-pagination">
-        {cursors.length > 1 && (
-          <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action"
-                  onClick={() => setCursors((c) => c.slice(0, -1))}>Vorige</button>
-        )}
-        {list.data?.next_cursor && (
-          <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action"
-                  onClick={() => setCursors((c) => [...c, list.data?.next_cursor ?? null])}>Volgende</button>
-        )}
-      </div>
+      <Pager label="Pagina’s van de aanmeldingen" next={list.data?.next_cursor} previous={cursors.length > 1}
+             onNext={(cursor) => setCursors((c) => [...c, cursor])} onPrevious={() => setCursors((c) => c.slice(0, -1))} />
     </>
   );
 }

@@ -6,7 +6,8 @@ import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { api, ApiError } from '../api';
 import { isEditor, useUser } from '../auth';
-import { Alert, asApiError, ErrorSummary, errorsOf, explain, fieldId, TextField } from '../components/forms';
+import { Alert, ErrorSummary, explain, TextField } from '../components/forms';
+import { asApiError, RadioGroup } from '../components/fields';
 import { lineDiff } from '../diff';
 import { formatDate, formatDateTime } from '../format';
 import { useLoad } from '../load';
@@ -92,26 +93,12 @@ function DecisionForm({ publication, onDone }: { publication: Publication; onDon
       setBusy(false);
     }
   };
-  const decisionErrors = errorsOf(error, 'decision');
-  const id = fieldId('besluit', 'decision');
   return (
     <form class="utrecht-form ww-form" onSubmit={submit} noValidate aria-labelledby="besluit-titel">
       <h2 id="besluit-titel" class="utrecht-heading-2">Besluit</h2>
       <ErrorSummary form="besluit" error={error} fields={{ decision: 'Besluit', note: 'Toelichting voor de auteur' }} />
-      <fieldset id={id} tabIndex={-1} class={`utrecht-form-fieldset utrecht-form-fieldset--html-fieldset${decisionErrors.length ? ' utrecht-form-fieldset--invalid' : ''}`}
-                aria-describedby={decisionErrors.length ? `${id}-error` : undefined}>
-        <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend">Uw besluit</legend>
-        {decisionErrors.length > 0 && <div class="utrecht-form-field-error-message" id={`${id}-error`}>{decisionErrors.join(' ')}</div>}
-        {choices.map(([value, label]) => (
-          <div class="ww-radio" key={value}>
-            <label class="utrecht-form-label utrecht-form-label--radio utrecht-form-label--checkbox" for={`${id}-${value}`}>
-              <input id={`${id}-${value}`} type="radio" name="decision" value={value} checked={choice === value}
-                     class="utrecht-radio-button utrecht-radio-button--html-input" onChange={() => setChoice(value)} />
-              <span>{label}</span>
-            </label>
-          </div>
-        ))}
-      </fieldset>
+      <RadioGroup form="besluit" name="decision" legend="Uw besluit" error={error} value={choice}
+                  onChange={(value) => setChoice(value as Choice)} options={choices.map(([value, label]) => ({ value, label }))} />
       <TextField form="besluit" name="note" label="Toelichting voor de auteur" value={note} onInput={setNote} error={error} multiline rows={4}
                  required={choice === 'request_changes' || choice === 'reject'}
                  description="Verplicht bij aanpassen vragen en afwijzen: wat moet er anders, of waarom niet? De auteur krijgt dit per e-mail." />

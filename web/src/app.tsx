@@ -80,15 +80,15 @@ function Header({ signInAvailable }: { signInAvailable: boolean }) {
               <>
                 <span class="ww-account__name">{user.name}</span>
                 <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action" onClick={toProvider(signOut)}>
-                  Afmelden
+                  Uitloggen
                 </button>
               </>
             ) : (
               <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action" onClick={toProvider(signIn)}>
-                Aanmelden
+                Inloggen
               </button>
             )}
-            {signInFailed && <p class="utrecht-paragraph ww-account__error" role="alert">Aanmelden is nu niet mogelijk. Probeer het later opnieuw.</p>}
+            {signInFailed && <p class="utrecht-paragraph ww-account__error" role="alert">Inloggen is nu niet mogelijk. Probeer het later opnieuw.</p>}
           </div>
         )}
       </div>

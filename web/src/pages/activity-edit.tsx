@@ -61,7 +61,7 @@ export function EditActivityPage() {
   if (!activity) return <><h1 class="utrecht-heading-1">Activiteit wijzigen</h1><Alert kind="error"><p class="utrecht-paragraph">{explain(loaded.error)}</p></Alert></>;
   const back = <p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href={`/activiteiten/${encodeURIComponent(activity.id)}`}>{activity.title}</a></p>;
   if (!organises(user, activity.organisation)) {
-    return <>{back}<h1 class="utrecht-heading-1">Activiteit wijzigen</h1><p class="utrecht-paragraph">Alleen organisatoren van de organisatie van deze activiteit kunnen haar wijzigen{user ? '' : '; meld u aan'}.</p></>;
+    return <>{back}<h1 class="utrecht-heading-1">Activiteit wijzigen</h1><p class="utrecht-paragraph">Alleen organisatoren van de organisatie van deze activiteit kunnen haar wijzigen{user ? '' : '; log in'}.</p></>;
   }
   const before = bodyOf(formOf(activity)), after = bodyOf(form);
   const changes = Object.fromEntries(Object.entries(after).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k])));

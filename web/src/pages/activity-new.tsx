@@ -106,7 +106,7 @@ export function NewActivityPage() {
   const [busy, setBusy] = useState(false);
   usePageTitle('Activiteit plannen');
   if (!organises(user)) {
-    return <><h1 class="utrecht-heading-1">Activiteit plannen</h1><p class="utrecht-paragraph">Deze pagina is voor organisatoren{user ? '' : '; meld u aan'}.</p></>;
+    return <><h1 class="utrecht-heading-1">Activiteit plannen</h1><p class="utrecht-paragraph">Deze pagina is voor organisatoren{user ? '' : '; log in'}.</p></>;
   }
   const admin = user?.roles.includes('admin') ?? false;
   const own = user?.organisation ?? null;

@@ -34,7 +34,7 @@ export function FollowsPage() {
   usePageTitle('Wat ik volg');
   useEffect(() => setForm(saved.data), [saved.data]);
 
-  if (!user) return <><h1 class="utrecht-heading-1">Wat ik volg</h1><p class="utrecht-paragraph">Meld u aan om te kiezen wat u volgt.</p></>;
+  if (!user) return <><h1 class="utrecht-heading-1">Wat ik volg</h1><p class="utrecht-paragraph">Log in om te kiezen wat u volgt.</p></>;
   if (!form || !saved.data) {
     return (
       <>

@@ -29,7 +29,7 @@ export function NotificationsPage() {
     return (
       <>
         <h1 class="utrecht-heading-1">Mijn meldingen</h1>
-        <p class="utrecht-paragraph">Meld u aan om de e-mails te zien die WijkWijzer u stuurde.</p>
+        <p class="utrecht-paragraph">Log in om de e-mails te zien die WijkWijzer u stuurde.</p>
       </>
     );
   }

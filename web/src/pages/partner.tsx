@@ -41,7 +41,7 @@ export function PartnerPage() {
   const replay = useAction();
   const one = useAction();
   usePageTitle(partner.data ? `Beheer: ${partner.data.name}` : 'Beheer: partner');
-  if (!admin) return <><h1 class="utrecht-heading-1">Partner</h1><p class="utrecht-paragraph">Deze pagina is voor beheerders. Meld u aan als beheerder.</p></>;
+  if (!admin) return <><h1 class="utrecht-heading-1">Partner</h1><p class="utrecht-paragraph">Deze pagina is voor beheerders. Log in als beheerder.</p></>;
 
   const send = async (body: Record<string, string>, action: typeof replay) => {
     setDone('');

@@ -110,7 +110,7 @@ export function PartnersPage() {
   const [secret, setSecret] = useState<WithSecret | null>(null);
   const change = useAction();
   usePageTitle('Beheer: partners');
-  if (!admin) return <><h1 class="utrecht-heading-1">Partners</h1><p class="utrecht-paragraph">Deze pagina is voor beheerders. Meld u aan als beheerder.</p></>;
+  if (!admin) return <><h1 class="utrecht-heading-1">Partners</h1><p class="utrecht-paragraph">Deze pagina is voor beheerders. Log in als beheerder.</p></>;
 
   const path = (p: Partner) => `/partners/${encodeURIComponent(p.id)}`;
   const switchOver = (p: Partner) => change.run(async () => {

@@ -25,7 +25,7 @@ export function PreferencesPage() {
   usePageTitle('Mijn voorkeuren');
   useEffect(() => setKinds(Object.fromEntries((saved.data?.kinds ?? []).map((k) => [k.kind, k.frequency]))), [saved.data]);
 
-  if (!user) return <><h1 class="utrecht-heading-1">Mijn voorkeuren</h1><p class="utrecht-paragraph">Meld u aan om uw voorkeuren te kiezen.</p></>;
+  if (!user) return <><h1 class="utrecht-heading-1">Mijn voorkeuren</h1><p class="utrecht-paragraph">Log in om uw voorkeuren te kiezen.</p></>;
   const data = saved.data;
   const switchable = data?.kinds.filter((k) => !k.critical) ?? [];
   const submit = async (event: Event) => {

@@ -152,7 +152,7 @@ export function EditPublicationPage() {
   useEffect(() => { if (publication) setDraft(contentOf(publication)); }, [publication?.version, publication?.updated_at]);
   usePageTitle(publication ? `Bewerken: ${publication.title}` : 'Publicatie bewerken');
 
-  if (!user) return <><h1 class="utrecht-heading-1">Publicatie bewerken</h1><p class="utrecht-paragraph">Meld u aan om uw publicatie te bewerken.</p></>;
+  if (!user) return <><h1 class="utrecht-heading-1">Publicatie bewerken</h1><p class="utrecht-paragraph">Log in om uw publicatie te bewerken.</p></>;
   if (loaded.loading && !publication) return <p class="utrecht-paragraph" role="status">Publicatie laden…</p>;
   if (!publication) {
     return <><h1 class="utrecht-heading-1">Publicatie bewerken</h1><Alert kind="error"><p class="utrecht-paragraph">{explain(loaded.error)}</p></Alert></>;

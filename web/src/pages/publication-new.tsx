@@ -66,7 +66,7 @@ export function NewPublicationPage() {
     return (
       <>
         <h1 class="utrecht-heading-1">Bijdragen aan de kennisbank</h1>
-        <p class="utrecht-paragraph">Meld u aan om een publicatie te schrijven.</p>
+        <p class="utrecht-paragraph">Log in om een publicatie te schrijven.</p>
       </>
     );
   }

@@ -64,7 +64,7 @@ export function QuestionPage() {
         <Alert kind="error">
           <p class="utrecht-paragraph">
             {question.error instanceof ApiError && (question.error.status === 401 || question.error.status === 404)
-              ? 'Deze vraag is niet te zien met deze link. Gebruik de link uit de e-mail, of meld u aan.'
+              ? 'Deze vraag is niet te zien met deze link. Gebruik de link uit de e-mail, of log in.'
               : explain(question.error)}
           </p>
         </Alert>

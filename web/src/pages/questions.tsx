@@ -76,7 +76,7 @@ export function QuestionsPage() {
       <h1 class="utrecht-heading-1">Vragen voor wijkwijzen</h1>
       {!allowed ? (
         <p class="utrecht-paragraph">
-          {user ? 'Deze pagina is voor wijkwijzen.' : 'Meld u aan als wijkwijze om uw vragen te zien.'}{' '}
+          {user ? 'Deze pagina is voor wijkwijzen.' : 'Log in als wijkwijze om uw vragen te zien.'}{' '}
           <a class="utrecht-link utrecht-link--html-a" href="/vragen/nieuw">Zelf een vraag stellen</a>
         </p>
       ) : (

@@ -74,7 +74,7 @@ export function RegistrationsPage() {
   const a = activity.data;
   const back = <p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href={`/activiteiten/${encodeURIComponent(a.id)}`}>{a.title}</a></p>;
   if (!allowed) {
-    return <>{back}<h1 class="utrecht-heading-1">Aanmeldingen</h1><p class="utrecht-paragraph">Alleen organisatoren van de organisatie van deze activiteit zien de aanmeldingen{user ? '' : '; meld u aan'}.</p></>;
+    return <>{back}<h1 class="utrecht-heading-1">Aanmeldingen</h1><p class="utrecht-paragraph">Alleen organisatoren van de organisatie van deze activiteit zien de aanmeldingen{user ? '' : '; log in'}.</p></>;
   }
   const attend = async (r: Registration) => {
     try {

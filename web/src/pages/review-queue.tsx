@@ -24,7 +24,7 @@ export function ReviewQueuePage() {
     : Promise.resolve(null));
   usePageTitle('Redactie');
   if (!isEditor(user)) {
-    return <><h1 class="utrecht-heading-1">Redactie</h1><p class="utrecht-paragraph">Deze pagina is voor redacteuren{user ? '' : '; meld u aan'}.</p></>;
+    return <><h1 class="utrecht-heading-1">Redactie</h1><p class="utrecht-paragraph">Deze pagina is voor redacteuren{user ? '' : '; log in'}.</p></>;
   }
   const items = queue.data?.items ?? [];
   return (

@@ -121,7 +121,7 @@ export function ReviewPage() {
   const history = useLoad(`${id}${publication?.updated_at ?? ''}`, (signal) =>
     publication ? api<PublicationHistory>(`/publications/${encodeURIComponent(id)}/history`, { signal }) : Promise.resolve(null));
   usePageTitle(publication ? `Beoordelen: ${publication.title}` : 'Beoordelen');
-  if (!isEditor(user)) return <><h1 class="utrecht-heading-1">Beoordelen</h1><p class="utrecht-paragraph">Deze pagina is voor redacteuren{user ? '' : '; meld u aan'}.</p></>;
+  if (!isEditor(user)) return <><h1 class="utrecht-heading-1">Beoordelen</h1><p class="utrecht-paragraph">Deze pagina is voor redacteuren{user ? '' : '; log in'}.</p></>;
   if (loaded.loading && !publication) return <p class="utrecht-paragraph" role="status">Publicatie laden…</p>;
   if (!publication) return <><h1 class="utrecht-heading-1">Beoordelen</h1><Alert kind="error"><p class="utrecht-paragraph">{explain(loaded.error)}</p></Alert></>;
   const flags = publication.flags ?? [];

@@ -33,7 +33,7 @@ export function RosterPage() {
   const [done, setDone] = useState('');
   const save = useAction();
   usePageTitle('Beheer: wijkwijzen');
-  if (!admin) return <><h1 class="utrecht-heading-1">Wijkwijzen</h1><p class="utrecht-paragraph">Deze pagina is voor beheerders. Meld u aan als beheerder.</p></>;
+  if (!admin) return <><h1 class="utrecht-heading-1">Wijkwijzen</h1><p class="utrecht-paragraph">Deze pagina is voor beheerders. Log in als beheerder.</p></>;
 
   const isArea = (region: string) => !!taxonomy?.focus_areas.some((f) => f.slug === region);
   const edit = (entry: Entry) => {

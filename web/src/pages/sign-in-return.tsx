@@ -8,15 +8,15 @@ import { usePageTitle } from '../page';
 export function SignInReturn() {
   const location = useLocation();
   const [failed, setFailed] = useState(false);
-  usePageTitle('Aanmelden');
+  usePageTitle('Inloggen');
   useEffect(() => {
     completeSignIn().then((to) => location.route(to, true), () => setFailed(true));
   }, []);
   return (
     <>
-      <h1 class="utrecht-heading-1">Aanmelden</h1>
+      <h1 class="utrecht-heading-1">Inloggen</h1>
       {failed
-        ? <Alert kind="error"><p class="utrecht-paragraph">Aanmelden is niet gelukt. Probeer het opnieuw met de knop Aanmelden.</p></Alert>
+        ? <Alert kind="error"><p class="utrecht-paragraph">Inloggen is niet gelukt. Probeer het opnieuw met de knop Inloggen.</p></Alert>
         : <p class="utrecht-paragraph" role="status">Even geduld, u wordt aangemeld…</p>}
     </>
   );

@@ -96,6 +96,8 @@ class Visitor:
         before = page.url
         page.get_by_role("banner").get_by_role("button", name="Aanmelden").click()
         expect(page).to_have_url(re.compile(f"^{re.escape(keycloak.issuer)}/protocol/openid-connect/auth"))
+        page.locator("#username").wait_for()
+        self.accessible()   # the provider's page is on the way too
         page.locator("#username").fill(username)
         page.locator("#password").fill(keycloak.PASSWORD)
         page.locator("#kc-login").click()

@@ -317,15 +317,28 @@ class MongoServer:
 
 
 class FrontDoor:
-    """The front door (nginx, deploy/frontdoor.sh) on a free port in front of a gateway, with a
-    state dir (configuration, cache) of its own."""
+    """The front door (nginx, deploy/frontdoor.sh) in front of a gateway, with a state dir
+    (configuration, cache) of its own: on a free port, or on `address` when the test needs a fixed
+    one (an identity provider sends browsers back to the addresses its realm lists only)."""
 
     SCRIPT = pathlib.Path(__file__).resolve().parents[1] / "deploy" / "frontdoor.sh"
 
-    def __init__(self, state_dir: pathlib.Path, gateway: str):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.address = f"127.0.0.1:{s.getsockname()[1]}"
+    def __init__(self, state_dir: pathlib.Path, gateway: str, address: str | None = None):
+        if address is None:
+            address = f"127.0.0.1:{_free_port()}"
+        else:
+            host, port = address.rsplit(":", 1)
+            with socket.socket() as s:
+                # as nginx binds: connections of an earlier run in TIME_WAIT do not count, a listener does
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    s.bind((host, int(port)))
+                except OSError as exc:
+                    raise RuntimeError(
+                        f"{address} is taken ({exc.strerror}), and the front door must listen there: "
+                        f"`ss -ltnp 'sport = :{port}'` shows what holds it (a front door an earlier run left?)"
+                    ) from None
+        self.address = address
         self.base_url = f"http://{self.address}"
         self.env = {**os.environ, "WIJKWIJZER_STATE_DIR": str(state_dir), "FRONT_DOOR_ADDRESS": self.address,
                     "GATEWAY_UPSTREAM": gateway}

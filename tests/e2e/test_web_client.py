@@ -18,15 +18,6 @@ CLIENT_ROUTES = ["/", "/kennisbank?q=buurt&topic=veiligheid", "/publicaties/buur
 
 
 @pytest.fixture(scope="module")
-def built_client():
-    """web/dist, built by `npm ci && npm run build` when its sources changed (deploy/web.sh)."""
-    done = subprocess.run(["bash", str(ROOT / "deploy" / "web.sh"), "build"], capture_output=True, text=True,
-                          timeout=600, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return ROOT / "web" / "dist"
-
-
-@pytest.fixture(scope="module")
 def front_door(platform, built_client, tmp_path_factory):
     door = FrontDoor(tmp_path_factory.mktemp("web-front-door"), f"127.0.0.1:{platform.port}")
     door.run("up")

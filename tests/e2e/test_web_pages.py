@@ -90,11 +90,11 @@ class Visitor:
         assert accessibility(self.page) == [], self.page.url
 
     def sign_in(self, keycloak, username: str) -> None:
-        """With the header's "Aanmelden", on the provider's login page, back where it started."""
+        """With the header's "Inloggen", on the provider's login page, back where it started."""
         page = self.page
         user = keycloak.users[username]
         before = page.url
-        page.get_by_role("banner").get_by_role("button", name="Aanmelden").click()
+        page.get_by_role("banner").get_by_role("button", name="Inloggen").click()
         expect(page).to_have_url(re.compile(f"^{re.escape(keycloak.issuer)}/protocol/openid-connect/auth"))
         page.locator("#username").wait_for()
         self.accessible()   # the provider's page is on the way too
@@ -103,7 +103,7 @@ class Visitor:
         page.locator("#kc-login").click()
         banner = page.get_by_role("banner")
         expect(banner.get_by_text(f"{user['firstName']} {user['lastName']}", exact=True)).to_be_visible()
-        expect(banner.get_by_role("button", name="Afmelden")).to_be_visible()
+        expect(banner.get_by_role("button", name="Uitloggen")).to_be_visible()
         expect(page).to_have_url(before)
 
     def fact(self, key: str):
@@ -174,7 +174,7 @@ def test_a_member_contributes_an_editor_publishes_and_a_visitor_finds_it_by_a_st
     # (a) anna, a member, signs in and writes a draft
     anna = visitor()
     page = anna.open("/bijdragen/nieuw", "Bijdragen aan de kennisbank")
-    expect(page.get_by_text("Meld u aan om een publicatie te schrijven.")).to_be_visible()
+    expect(page.get_by_text("Log in om een publicatie te schrijven.")).to_be_visible()
     anna.sign_in(keycloak, "anna")
     anna.shows("Nieuwe publicatie")
     form = page.get_by_role("form", name="Nieuwe publicatie")
@@ -212,7 +212,7 @@ def test_a_member_contributes_an_editor_publishes_and_a_visitor_finds_it_by_a_st
     # (b) eva, an editor, finds it in the review queue and publishes it
     eva = visitor()
     page = eva.open("/redactie", "Redactie")
-    expect(page.get_by_text("Deze pagina is voor redacteuren; meld u aan.")).to_be_visible()
+    expect(page.get_by_text("Deze pagina is voor redacteuren; log in.")).to_be_visible()
     eva.sign_in(keycloak, "eva")
     waiting = page.locator(".ww-result").filter(has=page.get_by_role("link", name=draft["title"]))
     expect(waiting.locator("strong")).to_have_text("Ingediend")
@@ -241,7 +241,7 @@ def test_a_member_contributes_an_editor_publishes_and_a_visitor_finds_it_by_a_st
                                     timeout=10).json()["total"] == 1, what="the published publication in search")
     reader = visitor()
     page = reader.open("/kennisbank", "Kennisbank")
-    expect(page.get_by_role("banner").get_by_role("button", name="Aanmelden")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("button", name="Inloggen")).to_be_visible()
     found = page.get_by_role("region", name="Resultaten").get_by_role("status")
     search = page.get_by_label("Zoeken in de kennisbank")
     search.fill(f"buurtvaders {word}")   # first words the text does not have: nothing

@@ -7,7 +7,7 @@ violations; the main pages are photographed at both widths (tests/browser.py).
 Flows: a member writes a draft, sees its preview and submits it; an editor publishes it from the
 review queue; an anonymous visitor finds it by a stemmed search and opens it; an anonymous visitor
 registers for an activity and follows the token link; an anonymous visitor asks a question and
-follows its link. (A wijkwijze answering it comes with the wijkwijze's pages.)"""
+follows its link, and the wijkwijze it is routed to answers it from their inbox."""
 from __future__ import annotations
 
 import re
@@ -37,8 +37,10 @@ def site_platform(infra, keycloak, tmp_path_factory):
 
     trust = {"JWT_JWKS_URL": keycloak.endpoints["jwks_uri"], "JWT_ISSUER": keycloak.endpoints["issuer"],
              "JWT_AUDIENCE": keycloak.audience}
+    # the wijkwijze opens a question long after it is routed to them: no rerouting meanwhile
+    patient = {"ASSIGNMENT_TIMEOUT": "600"}
     with platform_in_vhost(infra, f"{infra['VHOST']}-web-pages", tmp_path_factory.mktemp("web-pages-logs"),
-                           env_of={"gateway": trust}) as running:
+                           env_of={"gateway": trust, "helpdesk": patient}) as running:
         yield running
 
 
@@ -331,7 +333,13 @@ def test_an_anonymous_visitor_registers_for_an_activity_and_follows_the_token_li
     person.accessible()
 
 
-def test_an_anonymous_visitor_asks_a_question_and_follows_its_link(visitor, site):
+def test_an_anonymous_visitor_asks_a_question_and_the_wijkwijze_answers_it(visitor, keycloak, site, site_platform):
+    # willem is the site's one wijkwijze for safety in Utrecht (an admin puts him on the roster)
+    willem_user = keycloak.users["willem"]
+    beheer = {"Authorization": f"Bearer {keycloak.sign_in('beheer')['access_token']}"}
+    Api(site_platform.base_url)("PUT", "/wijkwijzen/willem", beheer, json={
+        "name": "{firstName} {lastName}".format(**willem_user), "email": willem_user["email"],
+        "topics": ["veiligheid"], "regions": ["Utrecht"], "capacity": 3})
     title = f"Hoe vinden we sleutelfiguren voor bemiddeling in onze flat? ({unique_word()})"
     asker = visitor()
     page = asker.open("/vragen/nieuw", "Vraagbaak")
@@ -365,3 +373,32 @@ def test_an_anonymous_visitor_asks_a_question_and_follows_its_link(visitor, site
     expect(page.get_by_text("Nog geen berichten.")).to_be_visible()
     expect(page.get_by_role("form", name="Bericht aan de wijkwijze")).to_be_visible()
     screenshot(page, "vraag")
+
+    # the wijkwijze finds it in their inbox and answers it
+    wijkwijze = visitor()
+    inbox = wijkwijze.open("/vragen", "Vragen voor wijkwijzen")
+    wijkwijze.sign_in(keycloak, "willem")
+    mine = inbox.get_by_role("region", name="Mijn vragen")
+    expect(mine.get_by_role("link", name=title)).to_be_visible()
+    wijkwijze.accessible()
+    screenshot(inbox, "vragen-wijkwijze")
+    mine.get_by_role("link", name=title).click()
+    wijkwijze.shows(title)
+    answer = ("Begin bij wie al contact heeft met veel bewoners: de conciërge, iemand van de bewonerscommissie of "
+              "de eigenaar van de kiosk beneden. Vraag hen persoonlijk of zij een gesprek willen openen; het "
+              "wijkteam Kanaleneiland geeft een korte training en blijft achter de hand.")
+    form = inbox.get_by_role("form", name="Beantwoorden")
+    form.get_by_label("Antwoord").fill(answer)
+    wijkwijze.accessible()
+    screenshot(inbox, "vraag-beantwoorden")
+    form.get_by_role("button", name="Antwoord versturen").click()
+    expect(wijkwijze.fact("Status")).to_have_text("Beantwoord")
+    expect(inbox.get_by_text(answer)).to_be_visible()
+    wijkwijze.accessible()
+
+    # ... and the asker, by the same link, reads it
+    page.reload()
+    asker.shows(title)
+    expect(asker.fact("Status")).to_have_text("Beantwoord")
+    expect(page.get_by_text(answer)).to_be_visible()
+    asker.accessible()

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { useUser } from '../auth';
+import { asApiError, useAction } from './fields';
 import { Alert, Button, explain } from './forms';
 
 export type Frequency = 'immediate' | 'daily' | 'weekly' | 'off';
@@ -31,28 +32,19 @@ export const putFollows = (follows: Follows) => api<Follows>('/me/follows', { me
 export function FollowButton({ list, ids, what }: { list: FollowList; ids: string[]; what: string }) {
   const user = useUser();
   const [follows, setFollows] = useState<Follows | null>(null);
-  const [busy, setBusy] = useState(false);
   const [said, setSaid] = useState('');
-  const [failure, setFailure] = useState<unknown>(null);
+  const { error, busy, run, setError } = useAction();
   useEffect(() => {
-    if (user) api<Follows>('/me/follows').then(setFollows, setFailure);
+    if (user) api<Follows>('/me/follows').then(setFollows, (failure) => setError(asApiError(failure)));
   }, [user?.name]);
-  if (!user || !ids.length || (!follows && !failure)) return null;
+  if (!user || !ids.length || (!follows && !error)) return null;
   const following = !!follows && ids.every((id) => follows[list].includes(id));
-  const toggle = async () => {
+  const toggle = () => run(async () => {
     if (!follows) return;
-    setBusy(true);
-    try {
-      const rest = follows[list].filter((id) => !ids.includes(id));
-      setFollows(await putFollows({ ...follows, [list]: following ? rest : [...rest, ...ids] }));
-      setSaid(following ? `U volgt ${what} niet meer.` : `U volgt nu ${what}. Wat u volgt staat bij Mijn meldingen.`);
-      setFailure(null);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const rest = follows[list].filter((id) => !ids.includes(id));
+    setFollows(await putFollows({ ...follows, [list]: following ? rest : [...rest, ...ids] }));
+    setSaid(following ? `U volgt ${what} niet meer.` : `U volgt nu ${what}. Wat u volgt staat bij Mijn meldingen.`);
+  });
   return (
     <div class="ww-follow">
       {follows && (
@@ -61,7 +53,7 @@ export function FollowButton({ list, ids, what }: { list: FollowList; ids: strin
         </Button>
       )}
       <p class="utrecht-paragraph ww-meta" role="status">{said || (following ? `U volgt ${what}.` : '')}</p>
-      {failure != null && <Alert kind="error"><p class="utrecht-paragraph">{explain(failure)}</p></Alert>}
+      {error != null && <Alert kind="error"><p class="utrecht-paragraph">{explain(error)}</p></Alert>}
     </div>
   );
 }

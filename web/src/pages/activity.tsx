@@ -9,6 +9,7 @@ import { Alert, ErrorSummary, explain, TextField } from '../components/forms';
 import { formatDateTime, formatPeriod } from '../format';
 import { useLoad } from '../load';
 import { usePageTitle } from '../page';
+import { NotLoaded } from './not-found';
 import { focusAreaLabel, organisationLabel, topicLabel, useTaxonomy, wordLabel } from '../taxonomy';
 import type { Activity, Registration } from '../types';
 
@@ -110,13 +111,7 @@ export function ActivityPage() {
   usePageTitle(activity?.title ?? (loading ? null : 'Activiteit'));
   if (loading && !activity) return <p class="utrecht-paragraph" role="status">Activiteit laden…</p>;
   if (!activity) {
-    return (
-      <>
-        <h1 class="utrecht-heading-1">Activiteit niet gevonden</h1>
-        <Alert kind="error"><p class="utrecht-paragraph">{explain(error)}</p></Alert>
-        <p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="/agenda">Terug naar de agenda</a></p>
-      </>
-    );
+    return <NotLoaded what="Activiteit" error={error} back="/agenda" backLabel="Terug naar de agenda" />;
   }
   const facts: [string, string][] = [
     ['Wanneer', formatPeriod(activity.starts_at, activity.ends_at)],

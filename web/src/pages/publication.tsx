@@ -8,6 +8,7 @@ import { Alert, ErrorSummary, explain, TextField } from '../components/forms';
 import { formatDate } from '../format';
 import { useLoad } from '../load';
 import { usePageTitle } from '../page';
+import { NotLoaded } from './not-found';
 import { focusAreaLabel, organisationLabel, topicLabel, useTaxonomy, wordLabel } from '../taxonomy';
 import type { FlagReceived, Publication } from '../types';
 
@@ -75,13 +76,7 @@ export function PublicationPage() {
 
   if (loading && !publication) return <p class="utrecht-paragraph" role="status">Publicatie laden…</p>;
   if (!publication) {
-    return (
-      <>
-        <h1 class="utrecht-heading-1">Publicatie niet gevonden</h1>
-        <Alert kind="error"><p class="utrecht-paragraph">{explain(error)}</p></Alert>
-        <p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="/kennisbank">Terug naar de kennisbank</a></p>
-      </>
-    );
+    return <NotLoaded what="Publicatie" error={error} back="/kennisbank" backLabel="Terug naar de kennisbank" />;
   }
   const facts: [string, string][] = [
     ['Soort', wordLabel(publication.kind)],

@@ -6,7 +6,7 @@ import { useRoute } from 'preact-iso';
 import { api, queryOf } from '../api';
 import { organises, useUser } from '../auth';
 import { Alert, explain } from '../components/forms';
-import { Pager } from '../components/fields';
+import { Pager, useAction } from '../components/fields';
 import { formatDateTime } from '../format';
 import { useLoad } from '../load';
 import { usePageTitle } from '../page';
@@ -23,33 +23,24 @@ export function csvName(title: string): string {
 }
 
 function Export({ activity }: { activity: Activity }) {
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const download = async () => {
-    setBusy(true);
-    try {
-      const csv = await api<Blob>(`/activities/${encodeURIComponent(activity.id)}/registrations`, { accept: 'text/csv' });
-      const url = URL.createObjectURL(csv);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = csvName(activity.title);
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      setFailure(null);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, run } = useAction();
+  const download = () => run(async () => {
+    const csv = await api<Blob>(`/activities/${encodeURIComponent(activity.id)}/registrations`, { accept: 'text/csv' });
+    const url = URL.createObjectURL(csv);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = csvName(activity.title);
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
   return (
     <>
       <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action" onClick={download} disabled={busy}>
         Download als spreadsheet (CSV)
       </button>
-      {failure != null && <Alert kind="error"><p class="utrecht-paragraph">{explain(failure)}</p></Alert>}
+      {error != null && <Alert kind="error"><p class="utrecht-paragraph">{explain(error)}</p></Alert>}
     </>
   );
 }

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import shutil
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "screenshots"   # git-ignored; emptied when a test session starts the browser
@@ -96,3 +98,52 @@ def accessibility(page) -> list[str]:
     found = Axe().run(page).response["violations"]
     return [f"{rule['id']} ({rule['impact']}) at {' '.join(map(str, node['target']))}: {rule['help']}"
             for rule in found if rule["impact"] in SERIOUS for node in rule["nodes"]]
+
+
+class Visitor:
+    """One person's page, with what the flows do often."""
+
+    def __init__(self, page, base_url: str):
+        self.page, self.base_url = page, base_url
+
+    def open(self, path: str, heading: str):
+        self.page.goto(self.base_url + path)
+        return self.shows(heading)
+
+    def shows(self, heading: str):
+        """Waits for the page's main heading, then holds the page to axe-core."""
+        expect(self.page.get_by_role("heading", level=1)).to_have_text(heading)
+        self.accessible()
+        return self.page
+
+    def accessible(self) -> None:
+        assert accessibility(self.page) == [], self.page.url
+
+    def sign_in(self, keycloak, username: str) -> None:
+        """With the header's "Inloggen", on the provider's login page, back where it started."""
+        page = self.page
+        user = keycloak.users[username]
+        before = page.url
+        page.get_by_role("banner").get_by_role("button", name="Inloggen").click()
+        expect(page).to_have_url(re.compile(f"^{re.escape(keycloak.issuer)}/protocol/openid-connect/auth"))
+        page.locator("#username").wait_for()
+        self.accessible()   # the provider's page is on the way too
+        page.locator("#username").fill(username)
+        page.locator("#password").fill(keycloak.PASSWORD)
+        page.locator("#kc-login").click()
+        banner = page.get_by_role("banner")
+        expect(banner.get_by_text(f"{user['firstName']} {user['lastName']}", exact=True)).to_be_visible()
+        expect(banner.get_by_role("button", name="Uitloggen")).to_be_visible()
+        expect(page).to_have_url(before)
+
+    def refused(self, field, message: str) -> None:
+        """The form field `field` is marked invalid, with the error (a regular expression) in what
+        a screen reader says of it: tied to it, not just shown near it."""
+        expect(field).to_have_attribute("aria-invalid", "true")
+        expect(field).to_have_accessible_description(re.compile(message))
+
+    def fact(self, key: str):
+        """The value of a row of the page's facts (a data list): "Status", "Naam", ..."""
+        row = self.page.locator(".utrecht-data-list__item").filter(
+            has=self.page.locator("dt").get_by_text(key, exact=True))
+        return row.locator("dd")

@@ -12,6 +12,8 @@ drop, accents and plurals to fold. Publication i of a seed is always the same.
 from __future__ import annotations
 
 import random
+import secrets
+import string
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -179,3 +181,8 @@ class Corpus:
 def _capitalised(words: list[str]) -> str:
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+def unique_word() -> str:
+    """A made-up word of this run, in the title and text, so a search finds only this publication."""
+    return "wijkproef" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(6))

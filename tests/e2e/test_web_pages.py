@@ -11,114 +11,18 @@ follows its link, and the wijkwijze it is routed to answers it from their inbox.
 from __future__ import annotations
 
 import re
-import secrets
-import string
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser import accessibility, new_context, screenshot
-from tests.support import Api, FrontDoor, eventually
+from tests.browser import screenshot
+from tests.content import unique_word
+from tests.support import Api, eventually
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)   # as long as the pages' own waits (tests/browser.py), not 5 s
-
-# The provider sends browsers back only to addresses its realm lists: this one is the browser tests'
-# front door there (deploy/keycloak/wijkwijzer-realm.json)
-ADDRESS = "127.0.0.1:8099"
-
-
-@pytest.fixture(scope="module")
-def site_platform(infra, keycloak, tmp_path_factory):
-    """Every service and a gateway that takes the provider's RS256 tokens, in a vhost of its own."""
-    from tests.platform import platform_in_vhost
-
-    trust = {"JWT_JWKS_URL": keycloak.endpoints["jwks_uri"], "JWT_ISSUER": keycloak.endpoints["issuer"],
-             "JWT_AUDIENCE": keycloak.audience}
-    # the wijkwijze opens a question long after it is routed to them: no rerouting meanwhile
-    patient = {"ASSIGNMENT_TIMEOUT": "600"}
-    with platform_in_vhost(infra, f"{infra['VHOST']}-web-pages", tmp_path_factory.mktemp("web-pages-logs"),
-                           env_of={"gateway": trust, "helpdesk": patient}) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def site(site_platform, keycloak, built_client, tmp_path_factory):
-    """The front door at ADDRESS serving web/dist, its /config.json naming the provider."""
-    client = keycloak.realm["clients"][0]
-    assert f"http://{ADDRESS}/*" in client["redirectUris"], f"the realm does not send browsers back to {ADDRESS}"
-    door = FrontDoor(tmp_path_factory.mktemp("web-pages-front-door"), f"127.0.0.1:{site_platform.port}", ADDRESS)
-    door.env.update(WEB_OIDC_AUTHORITY=keycloak.issuer, WEB_OIDC_CLIENT_ID=keycloak.client_id)
-    door.run("up")
-    yield door
-    door.run("down")
-
-
-@pytest.fixture
-def visitor(browser, site):
-    """A browser context of a person of its own (no cookies or session of another), on the site."""
-    opened = []
-
-    def open_as() -> Visitor:
-        context = new_context(browser)
-        context.set_default_timeout(15_000)
-        opened.append(context)
-        return Visitor(context.new_page(), site.base_url)
-
-    yield open_as
-    for context in opened:
-        context.close()
-
-
-class Visitor:
-    """One person's page, with what the flows do often."""
-
-    def __init__(self, page, base_url: str):
-        self.page, self.base_url = page, base_url
-
-    def open(self, path: str, heading: str):
-        self.page.goto(self.base_url + path)
-        return self.shows(heading)
-
-    def shows(self, heading: str):
-        """Waits for the page's main heading, then holds the page to axe-core."""
-        expect(self.page.get_by_role("heading", level=1)).to_have_text(heading)
-        self.accessible()
-        return self.page
-
-    def accessible(self) -> None:
-        assert accessibility(self.page) == [], self.page.url
-
-    def sign_in(self, keycloak, username: str) -> None:
-        """With the header's "Inloggen", on the provider's login page, back where it started."""
-        page = self.page
-        user = keycloak.users[username]
-        before = page.url
-        page.get_by_role("banner").get_by_role("button", name="Inloggen").click()
-        expect(page).to_have_url(re.compile(f"^{re.escape(keycloak.issuer)}/protocol/openid-connect/auth"))
-        page.locator("#username").wait_for()
-        self.accessible()   # the provider's page is on the way too
-        page.locator("#username").fill(username)
-        page.locator("#password").fill(keycloak.PASSWORD)
-        page.locator("#kc-login").click()
-        banner = page.get_by_role("banner")
-        expect(banner.get_by_text(f"{user['firstName']} {user['lastName']}", exact=True)).to_be_visible()
-        expect(banner.get_by_role("button", name="Uitloggen")).to_be_visible()
-        expect(page).to_have_url(before)
-
-    def fact(self, key: str):
-        """The value of a row of the page's facts (a data list): "Status", "Naam", ..."""
-        row = self.page.locator(".utrecht-data-list__item").filter(
-            has=self.page.locator("dt").get_by_text(key, exact=True))
-        return row.locator("dd")
-
-
-def unique_word() -> str:
-    """A made-up word of this run, in the title and text, so a search finds only this publication."""
-    return "wijkproef" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(6))
-
 
 # What anna writes. The text says "sleutelfiguren" and "bemiddelen", never "sleutelfiguur" or
 # "bemiddeling", which the visitor searches for: only Dutch stemming (sleutelfigur, bemiddel) finds it.

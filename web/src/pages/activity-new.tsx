@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api, ApiError } from '../api';
 import { organises, useUser } from '../auth';
-import { ErrorSummary, fieldId, TextField } from '../components/forms';
+import { ErrorSummary, fieldId, inDutch, TextField } from '../components/forms';
 import { asApiError, CheckboxGroup, SelectField } from '../components/fields';
 import { fromLocalInput, toLocalInput } from '../format';
 import { usePageTitle } from '../page';
@@ -74,7 +74,7 @@ export function ActivityFields({ form, value, onChange, error }: {
                 aria-describedby={where.length ? `${whereId}-error` : `${whereId}-description`}>
         <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend">{F.location}</legend>
         <div class="utrecht-form-field-description" id={`${whereId}-description`}>Een locatie, een online link, of allebei.</div>
-        {where.length > 0 && <div class="utrecht-form-field-error-message" id={`${whereId}-error`}>{where.map((e) => e.message).join(' ')}</div>}
+        {where.length > 0 && <div class="utrecht-form-field-error-message" id={`${whereId}-error`}>{where.map((e) => inDutch(e.message)).join(' ')}</div>}
         <TextField form={form} name="location.name" label={F['location.name']} value={value.place} onInput={set('place')} error={error} />
         <TextField form={form} name="location.address" label={F['location.address']} value={value.address} onInput={set('address')} error={error}
                    autocomplete="street-address" />

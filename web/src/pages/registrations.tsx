@@ -125,7 +125,7 @@ export function RegistrationsPage() {
                 <td class="utrecht-table__cell">
                   {r.status === 'confirmed' ? (
                     <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--subtle-action" onClick={() => attend(r)}>
-                      Aanwezig<span class="ww-visually-hidden">: {r.name}</span>
+                      Aanwezig<span class="ww-visually-hidden"> ({r.name})</span>
                     </button>
                   ) : r.status === 'attended' ? `Ja${r.attended_at ? `, ${formatDateTime(r.attended_at)}` : ''}` : ''}
                 </td>

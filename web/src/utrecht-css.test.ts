@@ -18,11 +18,12 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-// utrecht-* words in the source outside comments, including the fixed part of a class built in a
-// string (`utrecht-button--${appearance}-action` gives utrecht-button--); not --utrecht-* properties
+// utrecht-* words in index.html and the source outside comments, including the fixed part of a class
+// built in a string (`utrecht-button--${appearance}-action` gives utrecht-button--); not the
+// --utrecht-* custom properties
 function usedClasses(): Set<string> {
   const used = new Set<string>();
-  for (const file of sourceFiles(src)) {
+  for (const file of [join(web, 'index.html'), ...sourceFiles(src)]) {
     const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1');
     for (const m of code.matchAll(/(?<![\w-])utrecht-[a-z0-9_-]+/g)) used.add(m[0]);
   }
@@ -60,6 +61,7 @@ const imported = definedClasses(stylesheets.filter((file) => file.startsWith(mod
 const library = definedClasses([
   join(modules, '@utrecht/component-library-css/dist/index.css'),
   join(modules, '@utrecht/component-library-css/dist/html.css'),
+  join(modules, '@utrecht/design-tokens/dist/theme.css'),   // utrecht-theme, on index.html's html
 ]);
 
 describe('the Utrecht component CSS', () => {
@@ -68,6 +70,7 @@ describe('the Utrecht component CSS', () => {
     expect(used.size).toBeGreaterThan(50);
     expect(used).toContain('utrecht-button');
     expect(used).toContain('utrecht-button--');
+    expect(used).toContain('utrecht-document');   // on index.html's body
     expect(stylesheets.some((file) => file.endsWith('button-css/dist/index.css'))).toBe(true);
   });
 

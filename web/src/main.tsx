@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import '@fontsource-variable/noto-sans/index.css';
 import '@utrecht/design-tokens/dist/theme.css';
-import '@utrecht/component-library-css/dist/index.css';
+import './utrecht';
 import '@utrecht/component-library-css/dist/html.css';
 import './styles.css';
 import { configureApi } from './api';

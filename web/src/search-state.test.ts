@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiQuery, firstPage, nextPage, parseSearch, previousPage, searchQuery } from './search-state';
+import { activeFilters, apiQuery, firstPage, nextPage, parseSearch, previousPage, searchQuery } from './search-state';
 
 describe('the search in the address bar', () => {
   it('keeps words, repeated filters and the order through a round trip', () => {
@@ -19,6 +19,11 @@ describe('the search in the address bar', () => {
     const home = back && previousPage(parseSearch(searchQuery(back)));
     expect(home && searchQuery(home)).toBe('?q=wijk');
     expect(previousPage(first)).toBeNull();
+  });
+
+  it('counts the chosen filter values, not the words or the order', () => {
+    expect(activeFilters(parseSearch('?q=wijk&sort=date'))).toBe(0);
+    expect(activeFilters(parseSearch('?q=wijk&topic=veiligheid&topic=buurtagenda&kind=artikel'))).toBe(3);
   });
 
   it('starts a changed search at its first page', () => {

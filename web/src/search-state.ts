@@ -26,6 +26,11 @@ export function parseSearch(search: string): SearchState {
   };
 }
 
+/** How many filter values are chosen, over all groups (the words and the order are no filters). */
+export function activeFilters(state: SearchState): number {
+  return FILTERS.reduce((n, f) => n + state.filters[f].length, 0);
+}
+
 /** The page's own query string (for the address bar and links). */
 export function searchQuery(state: SearchState): string {
   const params = new URLSearchParams();

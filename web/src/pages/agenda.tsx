@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api, apiPath, queryOf } from '../api';
+import { filtersSummary, NarrowFold } from '../components/fold';
 import { Alert, explain } from '../components/forms';
 import { formatPeriod } from '../format';
 import { usePageTitle } from '../page';
@@ -99,39 +100,43 @@ export function AgendaPage() {
     const text = query.toString();
     location.route(`/agenda${text ? `?${text}` : ''}`);
   };
+  // the filters in use: the address bar's, not the form's until it is applied
+  const active = [...SELECTS.map((s) => filters[s]), from, to].filter(Boolean).length;
   const feed = new URL(apiPath('/calendar.ics', queryOf({ topic: filters.topic, focus_area: filters.focus_area, organisation: filters.organisation })), window.location.origin).href;
 
   return (
     <>
       <h1 class="utrecht-heading-1">Agenda</h1>
       <p class="utrecht-paragraph">Webinars, leerbijeenkomsten, werkbezoeken en trainingen over wijkgericht werken.</p>
-      <form class="ww-form ww-agenda-filters" onSubmit={apply} aria-label="Activiteiten filteren">
-        {taxonomy && SELECTS.map((name) => (
-          <div class="utrecht-form-field" key={name}>
-            <div class="utrecht-form-field__label"><label class="utrecht-form-label" for={`agenda-${name}`}>{TITLES[name]}</label></div>
+      <NarrowFold summary={filtersSummary(active)}>
+        <form class="ww-form ww-agenda-filters" onSubmit={apply} aria-label="Activiteiten filteren">
+          {taxonomy && SELECTS.map((name) => (
+            <div class="utrecht-form-field" key={name}>
+              <div class="utrecht-form-field__label"><label class="utrecht-form-label" for={`agenda-${name}`}>{TITLES[name]}</label></div>
+              <div class="utrecht-form-field__input">
+                <select id={`agenda-${name}`} name={name} class="utrecht-select utrecht-select--html-select"
+                        value={draft[name] ?? ''} onChange={edit(name)}>
+                  <option value="">Alle</option>
+                  {choices(taxonomy, name).map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
+                </select>
+              </div>
+            </div>
+          ))}
+          <div class="utrecht-form-field">
+            <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="agenda-from">Vanaf datum</label></div>
             <div class="utrecht-form-field__input">
-              <select id={`agenda-${name}`} name={name} class="utrecht-select utrecht-select--html-select"
-                      value={draft[name] ?? ''} onChange={edit(name)}>
-                <option value="">Alle</option>
-                {choices(taxonomy, name).map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
-              </select>
+              <input id="agenda-from" name="from" type="date" value={draft.from ?? ''} onInput={edit('from')} class="utrecht-textbox utrecht-textbox--html-input" />
             </div>
           </div>
-        ))}
-        <div class="utrecht-form-field">
-          <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="agenda-from">Vanaf datum</label></div>
-          <div class="utrecht-form-field__input">
-            <input id="agenda-from" name="from" type="date" value={draft.from ?? ''} onInput={edit('from')} class="utrecht-textbox utrecht-textbox--html-input" />
+          <div class="utrecht-form-field">
+            <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="agenda-to">Tot en met datum</label></div>
+            <div class="utrecht-form-field__input">
+              <input id="agenda-to" name="to" type="date" value={draft.to ?? ''} onInput={edit('to')} class="utrecht-textbox utrecht-textbox--html-input" />
+            </div>
           </div>
-        </div>
-        <div class="utrecht-form-field">
-          <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="agenda-to">Tot en met datum</label></div>
-          <div class="utrecht-form-field__input">
-            <input id="agenda-to" name="to" type="date" value={draft.to ?? ''} onInput={edit('to')} class="utrecht-textbox utrecht-textbox--html-input" />
-          </div>
-        </div>
-        <button type="submit" class="utrecht-button utrecht-button--html-button utrecht-button--primary-action">Filteren</button>
-      </form>
+          <button type="submit" class="utrecht-button utrecht-button--html-button utrecht-button--primary-action">Filteren</button>
+        </form>
+      </NarrowFold>
       <section aria-labelledby="activiteiten-titel">
         <h2 id="activiteiten-titel" class="utrecht-heading-2">Activiteiten</h2>
         <p class="utrecht-paragraph" role="status" aria-live="polite">

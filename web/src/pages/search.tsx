@@ -3,10 +3,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api } from '../api';
+import { filtersSummary, NarrowFold } from '../components/fold';
 import { Alert, Checkbox, explain } from '../components/forms';
 import { formatDate } from '../format';
 import { usePageTitle } from '../page';
-import { apiQuery, FILTERS, firstPage, nextPage, parseSearch, previousPage, searchQuery, type FilterName, type SearchState } from '../search-state';
+import { activeFilters, apiQuery, FILTERS, firstPage, nextPage, parseSearch, previousPage, searchQuery, type FilterName, type SearchState } from '../search-state';
 import { topicLabel, useTaxonomy, wordLabel } from '../taxonomy';
 import type { SearchPage as Answer, Taxonomy } from '../types';
 
@@ -55,8 +56,6 @@ export function SearchPage() {
     const values = state.filters[filter].filter((v) => v !== value);
     go(firstPage(state, { filters: { ...state.filters, [filter]: on ? [...values, value] : values } }));
   };
-  // on a narrow screen the filter groups start closed, so the results are not a long scroll away
-  const wide = window.matchMedia('(min-width: 48rem)').matches;
   const previous = previousPage(state);
   const pageNumber = state.previous.length + 1;   // the first page's cursor is in `previous` too
 
@@ -81,37 +80,39 @@ export function SearchPage() {
       </form>
       <div class="ww-columns">
         <section class="ww-filters" aria-labelledby="filters-titel">
-          <h2 id="filters-titel" class="utrecht-heading-2">Filteren</h2>
-          <div class="utrecht-form-field">
-            <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="zoek-sort">Sorteren op</label></div>
-            <div class="utrecht-form-field__input">
-              <select id="zoek-sort" class="utrecht-select utrecht-select--html-select" value={state.sort || (state.q ? 'relevance' : 'date')}
-                      onChange={(e) => go(firstPage(state, { sort: e.currentTarget.value as SearchState['sort'] }))}>
-                <option value="relevance">Relevantie</option>
-                <option value="date">Datum (nieuwste eerst)</option>
-              </select>
+          <h2 id="filters-titel" class="utrecht-heading-2 ww-fold-title">Filteren</h2>
+          <NarrowFold summary={filtersSummary(activeFilters(state))}>
+            <div class="utrecht-form-field">
+              <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="zoek-sort">Sorteren op</label></div>
+              <div class="utrecht-form-field__input">
+                <select id="zoek-sort" class="utrecht-select utrecht-select--html-select" value={state.sort || (state.q ? 'relevance' : 'date')}
+                        onChange={(e) => go(firstPage(state, { sort: e.currentTarget.value as SearchState['sort'] }))}>
+                  <option value="relevance">Relevantie</option>
+                  <option value="date">Datum (nieuwste eerst)</option>
+                </select>
+              </div>
             </div>
-          </div>
-          {taxonomy && FILTERS.map((filter) => {
-            const counts = filter === 'topic' ? answer?.facets.topic : filter === 'kind' ? answer?.facets.kind : undefined;
-            const chosen = state.filters[filter];
-            return (
-              <details class="ww-filter" key={filter} open={(wide && (filter === 'topic' || filter === 'kind')) || chosen.length > 0}>
-                <summary>{FILTER_TITLES[filter]}{chosen.length > 0 ? ` (${chosen.length} gekozen)` : ''}</summary>
-                <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
-                  <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend ww-visually-hidden">
-                    {FILTER_TITLES[filter]}
-                  </legend>
-                  {options(taxonomy, filter).map(({ value, label }) => (
-                    <Checkbox key={value} id={`filter-${filter}-${value}`} name={filter} value={value}
-                              checked={chosen.includes(value)} onChange={(on) => toggle(filter, value, on)}>
-                      {label}{counts ? <span class="ww-count"> ({counts[value] ?? 0})</span> : null}
-                    </Checkbox>
-                  ))}
-                </fieldset>
-              </details>
-            );
-          })}
+            {taxonomy && FILTERS.map((filter) => {
+              const counts = filter === 'topic' ? answer?.facets.topic : filter === 'kind' ? answer?.facets.kind : undefined;
+              const chosen = state.filters[filter];
+              return (
+                <details class="ww-filter" key={filter} open={filter === 'topic' || filter === 'kind' || chosen.length > 0}>
+                  <summary>{FILTER_TITLES[filter]}{chosen.length > 0 ? ` (${chosen.length} gekozen)` : ''}</summary>
+                  <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
+                    <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend ww-visually-hidden">
+                      {FILTER_TITLES[filter]}
+                    </legend>
+                    {options(taxonomy, filter).map(({ value, label }) => (
+                      <Checkbox key={value} id={`filter-${filter}-${value}`} name={filter} value={value}
+                                checked={chosen.includes(value)} onChange={(on) => toggle(filter, value, on)}>
+                        {label}{counts ? <span class="ww-count"> ({counts[value] ?? 0})</span> : null}
+                      </Checkbox>
+                    ))}
+                  </fieldset>
+                </details>
+              );
+            })}
+          </NarrowFold>
         </section>
         <section class="ww-results" aria-labelledby="resultaten-titel">
           <h2 id="resultaten-titel" class="utrecht-heading-2">Resultaten</h2>

@@ -302,6 +302,13 @@ class ReviewQueueQuery(Strict):
     cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")
 
 
+class AuthoredQuery(Strict):
+    status: list[Literal["draft", "submitted", "published", "changes_requested", "rejected", "withdrawn"]] = \
+        Field(default_factory=list, max_length=6, description="default: every status")
+    limit: Limit = 20
+    cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")
+
+
 class Page(Strict):
     limit: Limit = 20
     cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page (opaque)")

@@ -87,6 +87,10 @@ ROUTES: dict[str, Route] = {
     "cancel_activity": Route("POST", f"{API}/activities/<activity_id>/cancel", ORGANISER,
                              "Cancel an activity (organisers of its organisation); every registrant is told",
                              "activities", body=models.Cancellation, response="Activity"),
+    "my_activities": Route("GET", f"{API}/me/activities", ORGANISER,
+                           "The activities of the organisation the caller's token names, in every state "
+                           "(scheduled, cancelled, completed), latest start first, with their registrations "
+                           "counted", "activities", query=models.PageQuery, response="OrganisedPage"),
     "calendar_feed": Route("GET", f"{API}/calendar.ics", ANYONE,
                            "The activity calendar as an iCalendar feed to subscribe to (scheduled and "
                            "cancelled activities from 30 days ago), filtered", "activities",
@@ -139,6 +143,10 @@ ROUTES: dict[str, Route] = {
                           "What waits for an editor, oldest first: submissions, pending revisions, "
                           "flagged and review-due publications", "publications", query=models.ReviewQueueQuery,
                           response="ReviewQueuePage"),
+    "my_publications": Route("GET", f"{API}/me/publications", MEMBER,
+                             "The caller's own publications in every status (or those of `status`), newest "
+                             "change first, each with any edit of its published text waiting for an editor",
+                             "publications", query=models.AuthoredQuery, response="AuthoredPage"),
     "ask_question": Route("POST", f"{API}/questions", ANYONE,
                           "Ask the vraagbaak: routed at once to a wijkwijze (or the national pool). Anonymous "
                           "askers give an e-mail address and get a secret token (shown once); with related "

@@ -162,6 +162,12 @@ class GatewayService:
         return call(self.publications.review_queue, wanted.reason, wanted.organisation, wanted.limit,
                     wanted.cursor, timeout=self._timeout())
 
+    @route("my_publications")
+    def my_publications(self, request):
+        wanted = query(request, models.AuthoredQuery)
+        return call(self.publications.authored_by, request.caller.model_dump(), wanted.status, wanted.limit,
+                    wanted.cursor, timeout=self._timeout())
+
     # -- activities -----------------------------------------------------------------------------
 
     @route("list_activities")
@@ -192,6 +198,12 @@ class GatewayService:
     def calendar_feed(self, request):
         wanted = query(request, models.CalendarQuery)
         return call(self.events.calendar_ics, wanted.filters(), timeout=self._timeout())
+
+    @route("my_activities")
+    def my_activities(self, request):
+        wanted = query(request, models.PageQuery)
+        return call(self.events.organised_by, request.caller.model_dump(), wanted.limit, wanted.cursor,
+                    timeout=self._timeout())
 
     @route("update_activity")
     def update_activity(self, request, activity_id):

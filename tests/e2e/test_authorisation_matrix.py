@@ -64,6 +64,8 @@ EXPECTED = {
     "update_activity": ("/api/v1/activities/no-such-activity", {"title": "Nieuwe titel"}, 401, organisers_only(404)),
     "cancel_activity": ("/api/v1/activities/no-such-activity/cancel", {"reason": "Zieke spreker"}, 401,
                         organisers_only(404)),
+    # this matrix's token names no organisation: an empty list that says so
+    "my_activities": ("/api/v1/me/activities", None, 401, organisers_only(200)),
     "calendar_feed": ("/api/v1/calendar.ics?topic=veiligheid", None, 200, 200),
     "register": ("/api/v1/activities/no-such-activity/registrations",
                  {"name": "Fatima El Idrissi", "email": "fatima@voorbeeld.nl"}, 404, 404),
@@ -83,6 +85,7 @@ EXPECTED = {
     "flag_publication": ("/api/v1/publications/no-such-publication/flags", {"reason": "Klopt niet"}, 404, 404),
     "publication_history": ("/api/v1/publications/no-such-publication/history", None, 401, 404),
     "review_queue": ("/api/v1/review-queue", None, 401, editors_only(200)),
+    "my_publications": ("/api/v1/me/publications", None, 401, 200),
     "ask_question": ("/api/v1/questions", QUESTION, 201, 201),
     "related_publications": ("/api/v1/questions/related?q=buurtapp", None, 200, 200),
     # the matrix's wijkwijze is on no roster: no pool for them

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.e2e
 ROOT = FrontDoor.SCRIPT.parents[1]
 CLIENT_ROUTES = ["/", "/kennisbank?q=buurt&topic=veiligheid", "/publicaties/buurtpreventie-werkt", "/agenda",
                  "/activiteiten/a1b2c3", "/activiteiten/a1b2c3/aanmelding/r9?token=abcdefghijklmnopqrstuvwxyz",
-                 "/vragen/nieuw", "/vragen/q1?token=abcdefghijklmnopqrstuvwxyz", "/mijn/meldingen", "/aanmelden/terug"]
+                 "/vragen/nieuw", "/vragen/q1?token=abcdefghijklmnopqrstuvwxyz", "/mijn/meldingen", "/mijn/bijdragen",
+                 "/mijn/activiteiten", "/aanmelden/terug"]
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,8 @@ const ReviewPage = lazy(() => import('./pages/review').then((m) => m.ReviewPage)
 const NewActivityPage = lazy(() => import('./pages/activity-new').then((m) => m.NewActivityPage));
 const EditActivityPage = lazy(() => import('./pages/activity-edit').then((m) => m.EditActivityPage));
 const RegistrationsPage = lazy(() => import('./pages/registrations').then((m) => m.RegistrationsPage));
+const MyPublicationsPage = lazy(() => import('./pages/my-publications').then((m) => m.MyPublicationsPage));
+const MyActivitiesPage = lazy(() => import('./pages/my-activities').then((m) => m.MyActivitiesPage));
 // end contributing, editors, organisers
 // vraagbaak for wijkwijzen, follows, admin
 const QuestionsPage = lazy(() => import('./pages/questions').then((m) => m.QuestionsPage));
@@ -64,9 +66,10 @@ function Header({ signInAvailable }: { signInAvailable: boolean }) {
             <NavLink href="/vragen/nieuw" current={here === 'vraagbaak'}>Vraagbaak</NavLink>
             {user && <NavLink href="/mijn/meldingen" current={here === 'mijn'}>Mijn meldingen</NavLink>}
             {/* contributing, editors, organisers */}
-            {user && <NavLink href="/bijdragen/nieuw" current={here === 'bijdragen'}>Bijdragen</NavLink>}
+            {user && <NavLink href="/mijn/bijdragen" current={here === 'bijdragen'}>Mijn bijdragen</NavLink>}
             {isEditor(user) && <NavLink href="/redactie" current={here === 'redactie'}>Redactie</NavLink>}
             {organises(user) && <NavLink href="/activiteiten/nieuw" current={here === 'plannen'}>Activiteit plannen</NavLink>}
+            {organises(user) && <NavLink href="/mijn/activiteiten" current={here === 'activiteiten'}>Mijn activiteiten</NavLink>}
             {/* end contributing, editors, organisers */}
             {/* vraagbaak for wijkwijzen, follows, admin */}
             {user?.roles.some((r) => r === 'wijkwijze' || r === 'admin') && <NavLink href="/vragen" current={here === 'vragen'}>Vragen</NavLink>}
@@ -141,6 +144,8 @@ export function App({ signInAvailable }: { signInAvailable: boolean }) {
               <Route path="/activiteiten/nieuw" component={NewActivityPage} />
               <Route path="/activiteiten/:id/bewerken" component={EditActivityPage} />
               <Route path="/activiteiten/:id/aanmeldingen" component={RegistrationsPage} />
+              <Route path="/mijn/bijdragen" component={MyPublicationsPage} />
+              <Route path="/mijn/activiteiten" component={MyActivitiesPage} />
               {/* end contributing, editors, organisers */}
               <Route path="/publicaties/:slug" component={PublicationPage} />
               <Route path="/agenda" component={AgendaPage} />

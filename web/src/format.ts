@@ -52,6 +52,12 @@ export function fromLocalInput(value: string): string {
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00${sign}${hh}:${mm}`;
 }
 
+/** A publication's status (the API's word) as its author and the editors read it. */
+export const PUBLICATION_STATUS: Record<string, string> = {
+  draft: 'Concept', submitted: 'Ingediend, wacht op de redactie', published: 'Gepubliceerd',
+  changes_requested: 'Terug naar de auteur: aanpassen gevraagd', rejected: 'Afgewezen', withdrawn: 'Teruggetrokken',
+};
+
 /** A question's status (the API's word) as the asker and the wijkwijze read it. */
 export const QUESTION_STATUS: Record<string, string> = {
   new: 'Nieuw', assigned: 'Bij een wijkwijze', answered: 'Beantwoord', closed: 'Gesloten', reopened: 'Heropend',

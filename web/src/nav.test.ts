@@ -14,6 +14,9 @@ describe('the main navigation', () => {
     expect(navSection('/vragen/nieuw')).toBe('vraagbaak');
     expect(navSection('/vragen/7')).toBe('vraagbaak');
     expect(navSection('/mijn/volgen')).toBe('mijn');
+    expect(navSection('/mijn/bijdragen')).toBe('bijdragen');
+    expect(navSection('/mijn/bijdragen/')).toBe('bijdragen');
+    expect(navSection('/mijn/activiteiten')).toBe('activiteiten');
     expect(navSection('/beheer/partners/3')).toBe('beheer');
     expect(navSection('/redactie/5')).toBe('redactie');
     expect(navSection('/aanmelden/terug')).toBe(null);

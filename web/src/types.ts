@@ -45,6 +45,8 @@ export interface SearchPage extends Page<PublicationListed> {
 
 export type QueueReason = 'submitted' | 'revision' | 'flagged' | 'review_due';
 
+export type PublicationStatus = 'draft' | 'submitted' | 'published' | 'changes_requested' | 'rejected' | 'withdrawn';
+
 /** The fields a publication's author writes (POST /publications, PATCH as a subset). */
 export interface PublicationContent {
   title: string;
@@ -169,4 +171,39 @@ export interface QuestionListed {
   first_response_due: string;
   first_response_at: string | null;
   escalated_at: string | null;
+}
+
+/** One of the caller's own publications (GET /me/publications), newest change first. */
+export interface AuthoredPublication {
+  id: string;
+  slug: string;
+  title: string;
+  kind: string;
+  status: PublicationStatus;
+  /** an edit of the published text: waiting for an editor, or sent back */
+  revision: 'pending' | 'changes_requested' | null;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
+/** One of the activities of the organiser's organisation (GET /me/activities), latest start first. */
+export interface OrganisedActivity {
+  id: string;
+  title: string;
+  kind: string;
+  starts_at: string;
+  ends_at: string;
+  status: 'scheduled' | 'cancelled' | 'completed';
+  cancelled_at?: string;
+  capacity: number | null;
+  registered: number;
+  waitlisted: number;
+  places_left: number | null;
+  updated_at: string;
+}
+
+export interface OrganisedPage extends Page<OrganisedActivity> {
+  /** the organisation the caller's token names; null: none, so no activities */
+  organisation: string | null;
 }

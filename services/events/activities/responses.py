@@ -59,6 +59,30 @@ class ActivitiesPage(Page[Activity]):
     """Activities, soonest first."""
 
 
+class OrganisedActivity(Answer):
+    """One of the organisation's activities, as its organisers see it in their list."""
+
+    id: str
+    title: str
+    kind: str
+    starts_at: Rfc3339
+    ends_at: Rfc3339
+    status: Literal["scheduled", "cancelled", "completed"] = Field(description="`completed` once it has ended")
+    cancelled_at: Rfc3339 = Field(None, description="only when cancelled")
+    capacity: int | None = Field(ge=1, description="places; null: unlimited")
+    registered: int = Field(ge=0, description="registrations holding a place (confirmed, or marked attended)")
+    waitlisted: int = Field(ge=0, description="registrations waiting for a place")
+    places_left: int | None = Field(ge=0, description="free places; null: unlimited")
+    updated_at: Rfc3339
+
+
+class OrganisedPage(Page[OrganisedActivity]):
+    """The activities of the caller's organisation in every state, latest start first."""
+
+    organisation: str | None = Field(description="the organisation the caller's token names; null: none, "
+                                                 "so no activities")
+
+
 class Registration(Answer):
     """A registration as its registrant and the activity's organisers see it."""
 

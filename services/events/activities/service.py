@@ -26,7 +26,7 @@ from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 from wijkwijzer.timers import configured_timer
 
-from . import domain, export, ical, registering, storage
+from . import domain, export, ical, organised, registering, storage
 from .events import ActivityReminderDue, Registrant, RegistrationRequested
 from .places import Places
 from .reminders import ReminderCalendar
@@ -109,6 +109,12 @@ class EventsService:
                                            after=(position["starts_at"], position["id"]) if position else None)
         listing = pages.page(found, limit, lambda doc: {"starts_at": doc["starts_at"], "id": doc["_id"]})
         return activities_page(listing, now)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def organised_by(self, organiser: dict, limit: int = pages.DEFAULT_LIMIT, cursor: str | None = None) -> dict:
+        """One page of the activities of the organisation the caller's token names, in every state,
+        latest start first: `{"organisation", "items", "next_cursor"}`."""
+        return organised.organised_by(Activities(self.db), organiser, limit, cursor, datetime.now(UTC))
 
     @rpc(expected_exceptions=EXPECTED)
     def update(self, activity_id: str, changes: dict, actor: dict, based_on: int | None = None) -> dict:

@@ -33,6 +33,8 @@ INDEXES = {
         ([("organiser.sub", 1), ("idempotency_key", 1)], {"unique": True}),
         ([("status", 1), ("starts_at", 1)], {}),
         ([("starts_at", 1), ("_id", 1)], {}),   # the calendar feed: scheduled and cancelled
+        # an organisation's own activities, latest start first (organised.py)
+        ([("organisation", 1), ("starts_at", -1), ("_id", -1)], {}),
     ],
     REGISTRATIONS: [
         # one live registration per address and activity (a cancelled one's holder is its own id)
@@ -44,6 +46,9 @@ INDEXES = {
 # Internal bookkeeping no caller ever sees.
 _HIDDEN = {outbox.FIELD: 0, "idempotency_key": 0}
 # What an activity stored before registrations existed lacks; `find` fills it in once.
+# What an organisation's list of its activities reads of each (not who holds which place).
+_LISTED = dict.fromkeys(("title", "kind", "starts_at", "ends_at", "organisation", "capacity", "status",
+                         "confirmed", "waiting", "cancelled_at", "updated_at"), 1)
 _PLACES = {"places": [], "waitlist": [], "confirmed": 0, "waiting": 0, "arrivals": 0, "roster": 0,
            "sequence": 0, "registration_deadline": None, "reminded_for": None}
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -176,6 +181,15 @@ class Activities:
             if after and (doc["starts_at"], doc["_id"]) <= after:
                 continue
             yield doc
+
+    def of_organisation(self, organisation: str, until: datetime | None, batch: int) -> Iterator[dict]:
+        """The organisation's activities in every state, starting at or before `until` (None: any
+        time), latest start first (ties by id, highest first), read lazily."""
+        query: dict[str, Any] = {"organisation": organisation}
+        if until is not None:
+            query["starts_at"] = {"$lte": until}
+        # an activity stored before registrations existed lacks the counts: the view reads them as 0
+        return self.collection.find(query, _LISTED).sort([("starts_at", -1), ("_id", -1)]).batch_size(batch)
 
 
 class Registrations:

@@ -9,7 +9,14 @@ from wijkwijzer.responses import shown
 from wijkwijzer.times import jsonable
 
 from . import domain, registering
-from .responses import ActivitiesPage, Activity, NewRegistration, Registration, RegistrationsPage
+from .responses import (
+    ActivitiesPage,
+    Activity,
+    NewRegistration,
+    OrganisedPage,
+    Registration,
+    RegistrationsPage,
+)
 
 _ACTIVITY = ("title", "description", "kind", "starts_at", "ends_at", "topics", "focus_areas", "audiences",
              "organisation", "capacity", "registration_deadline", "online_url", "location", "organiser",
@@ -37,6 +44,23 @@ def activity_view(doc: dict, now: datetime) -> dict:
 def activities_page(listing: dict, now: datetime) -> dict:
     """A page of `wijkwijzer.pages.page` as anyone sees it."""
     return shown(ActivitiesPage, {**listing, "items": [_activity(doc, now) for doc in listing["items"]]})
+
+
+def _organised(doc: dict, now: datetime) -> dict:
+    view = {"id": doc["_id"], **{name: jsonable(doc.get(name)) for name in
+                                 ("title", "kind", "starts_at", "ends_at", "capacity", "updated_at")}}
+    status = domain.status_of(doc, now)
+    view.update(status=status, registered=doc.get("confirmed", 0), waitlisted=doc.get("waiting", 0),
+                places_left=domain.places_left(doc))
+    if status == domain.CANCELLED:
+        view["cancelled_at"] = jsonable(doc.get("cancelled_at"))
+    return view
+
+
+def organised_page(organisation: str | None, listing: dict, now: datetime) -> dict:
+    """A page of an organisation's activities as its organisers see it."""
+    return shown(OrganisedPage, {**listing, "organisation": organisation,
+                                 "items": [_organised(doc, now) for doc in listing["items"]]})
 
 
 def _registration(doc: dict, activity: dict) -> dict:

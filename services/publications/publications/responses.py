@@ -144,6 +144,26 @@ class ReviewQueuePage(Page[PublicationListed]):
     """What waits for an editor, oldest first; each item's `queue` says why."""
 
 
+class AuthoredPublication(Answer):
+    """One of the caller's own publications, in their list of them."""
+
+    id: str
+    slug: str
+    title: str
+    kind: str
+    status: Status
+    revision: Literal["pending", "changes_requested"] | None = Field(
+        description="an edit of the published text: `pending` while it waits for an editor, "
+                    "`changes_requested` when sent back; null: none")
+    created_at: Rfc3339
+    updated_at: Rfc3339 = Field(description="its last change (the list's order)")
+    published_at: Rfc3339 | None
+
+
+class AuthoredPage(Page[AuthoredPublication]):
+    """The caller's own publications in every status, newest change first."""
+
+
 class HistoryEntry(Answer):
     at: Rfc3339
     by: str = Field(description="the account (sub) that acted, or `system`")

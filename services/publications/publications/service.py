@@ -27,7 +27,7 @@ from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 from wijkwijzer.timers import configured_timer
 
-from . import domain, drafts, flagging, search, storage
+from . import authored, domain, drafts, flagging, search, storage
 from .index import SearchIndex
 from .review_dates import ReviewCalendar
 from .storage import Flags, Publications
@@ -209,6 +209,13 @@ class PublicationsService:
                      limit: int = pages.DEFAULT_LIMIT, cursor: str | None = None) -> dict:
         return search.review_queue(Publications(self.db), reasons or [], organisations or [],
                                    pages.limit_of(limit), cursor)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def authored_by(self, author: dict, statuses: list[str] | None = None, limit: int = pages.DEFAULT_LIMIT,
+                    cursor: str | None = None) -> dict:
+        """The caller's own publications (`author`: their claims), in every status or those asked
+        for, newest change first."""
+        return authored.authored_by(Publications(self.db), author["sub"], statuses or [], limit, cursor)
 
     @event_consumer("helpdesk", "question.answered_with_consent")
     def on_question_answered_with_consent(self, event: dict) -> None:

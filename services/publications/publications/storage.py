@@ -29,6 +29,8 @@ INDEXES = {
         ([("listed_at", 1), ("_id", 1)], {}),
         # the editors' review queue
         ([("queue", 1), ("created_at", 1)], {}),
+        # a member's own publications, newest change first (authored.py)
+        ([("author.sub", 1), ("updated_at", -1), ("_id", -1)], {}),
     ],
 }
 
@@ -36,6 +38,9 @@ INDEXES = {
 HIDDEN = {outbox.FIELD: 0, "idempotency_key": 0}
 # What a list shows of each publication (a search shows the same, from the index).
 LISTED = dict.fromkeys(index.CARD, 1)
+# What an author's own list shows of each of theirs (of a revision only whether it waits).
+AUTHORED = dict.fromkeys(("slug", "title", "kind", "status", "revision.status", "created_at", "updated_at",
+                          "published_at"), 1)
 _ID = re.compile(r"^[0-9a-f]{32}$")
 _SLUG = re.compile(r"^[a-z0-9-]{1,120}$")
 
@@ -84,6 +89,16 @@ class Publications:
     def matching(self, query: dict, sort: list[tuple[str, int]], batch: int) -> Iterator[dict]:
         """Publications matching `query` in `sort` order, as list entries, read lazily."""
         return self.collection.find(query, LISTED).sort(sort).batch_size(batch)
+
+    def authored(self, author_sub: str, statuses: list[str], until: datetime | None, batch: int) -> Iterator[dict]:
+        """The publications `author_sub` created (in `statuses`; empty: all), last changed at or
+        before `until` (None: any time), newest change first (ties by id, highest first), read lazily."""
+        query: dict[str, Any] = {"author.sub": author_sub}
+        if statuses:
+            query["status"] = {"$in": statuses}
+        if until is not None:
+            query["updated_at"] = {"$lte": until}
+        return self.collection.find(query, AUTHORED).sort([("updated_at", -1), ("_id", -1)]).batch_size(batch)
 
 
 class Flags:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from wijkwijzer.responses import shown
 from wijkwijzer.times import jsonable
 
-from .responses import FlagReceived, Publication, PublicationHistory, ReviewQueuePage, SearchPage
+from .responses import (
+    AuthoredPage,
+    FlagReceived,
+    Publication,
+    PublicationHistory,
+    ReviewQueuePage,
+    SearchPage,
+)
 from .workflow import EDITOR
 
 _INTERNAL = {"title_terms", "terms", "listed_at", "history", "flags", "version", "outbox", "flags_resolved_at",
@@ -54,6 +61,14 @@ def search_page(items: list[dict], next_cursor: str | None, total: int, facets: 
 
 def review_queue_page(items: list[dict], next_cursor: str | None) -> dict:
     return shown(ReviewQueuePage, {"items": items, "next_cursor": next_cursor})
+
+
+def authored_page(docs: list[dict], next_cursor: str | None) -> dict:
+    """A page of an author's own publications, as they see them in their list."""
+    items = [{"id": doc["_id"], **{name: jsonable(doc[name]) for name in
+                                   ("slug", "title", "kind", "status", "created_at", "updated_at", "published_at")},
+              "revision": (doc.get("revision") or {}).get("status")} for doc in docs]
+    return shown(AuthoredPage, {"items": items, "next_cursor": next_cursor})
 
 
 def history_view(doc: dict) -> dict:

@@ -7,16 +7,13 @@ import { api, ApiError } from '../api';
 import { isEditor, useUser } from '../auth';
 import { Alert, Button, ErrorSummary, explain, TextField } from '../components/forms';
 import { asApiError } from '../components/fields';
-import { formatDateTime } from '../format';
+import { formatDateTime, PUBLICATION_STATUS } from '../format';
 import { useLoad } from '../load';
 import { usePageTitle } from '../page';
 import type { HistoryEntry, Publication, PublicationContent, PublicationHistory } from '../types';
 import { EMPTY_PUBLICATION, PUBLICATION_FIELDS, PublicationFields } from './publication-new';
 
-export const STATUS: Record<string, string> = {
-  draft: 'Concept', submitted: 'Ingediend, wacht op de redactie', published: 'Gepubliceerd',
-  changes_requested: 'Terug naar de auteur: aanpassen gevraagd', rejected: 'Afgewezen', withdrawn: 'Teruggetrokken',
-};
+export const STATUS = PUBLICATION_STATUS;
 
 const ACTIONS: Record<string, string> = {
   created: 'Aangemaakt', imported: 'Geïmporteerd', edited: 'Bewerkt', submitted: 'Ingediend', published: 'Gepubliceerd',

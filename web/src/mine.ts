@@ -1,12 +1,5 @@
 /** What the /mijn lists say of each item: pure, so vitest checks it (mine.test.ts). */
-import type { AuthoredPublication, OrganisedActivity } from './types';
-
-/** An author may edit a draft, one sent back, and a published one (a revision for the editors);
- * a submitted, rejected or withdrawn publication they can only read. */
-export function publicationHref(p: Pick<AuthoredPublication, 'id' | 'status'>): string {
-  const id = encodeURIComponent(p.id);
-  return ['draft', 'changes_requested', 'published'].includes(p.status) ? `/publicaties/${id}/bewerken` : `/publicaties/${id}`;
-}
+import type { OrganisedActivity } from './types';
 
 export const REVISION: Record<string, string> = {
   pending: 'Wijziging wacht op de redactie', changes_requested: 'Wijziging: de redactie vraagt u iets aan te passen',

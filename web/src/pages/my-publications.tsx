@@ -7,7 +7,7 @@ import { Alert, explain } from '../components/forms';
 import { Pager } from '../components/fields';
 import { formatDateTime, PUBLICATION_STATUS } from '../format';
 import { useCursor, useLoad } from '../load';
-import { countLine, publicationHref, REVISION } from '../mine';
+import { countLine, REVISION } from '../mine';
 import { usePageTitle } from '../page';
 import { wordLabel } from '../taxonomy';
 import type { AuthoredPublication, Page } from '../types';
@@ -58,7 +58,8 @@ export function MyPublicationsPage() {
         {items.map((p) => (
           <li class="ww-result" key={p.id}>
             <h3 class="utrecht-heading-3">
-              <a class="utrecht-link utrecht-link--html-a" href={publicationHref(p)}>{p.title}</a>
+              {/* its own page for its author: status, the editors' decision, history, and the form while it may be edited */}
+              <a class="utrecht-link utrecht-link--html-a" href={`/publicaties/${encodeURIComponent(p.id)}/bewerken`}>{p.title}</a>
             </h3>
             <p class="utrecht-paragraph">
               <strong>{PUBLICATION_STATUS[p.status] ?? p.status}</strong>

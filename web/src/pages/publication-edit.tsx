@@ -191,7 +191,7 @@ export function EditPublicationPage() {
 
   return (
     <>
-      <p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="/bijdragen/nieuw">Bijdragen</a></p>
+      <p class="utrecht-paragraph"><a class="utrecht-link utrecht-link--html-a" href="/mijn/bijdragen">Mijn bijdragen</a></p>
       <h1 class="utrecht-heading-1">{publication.title}</h1>
       <dl class="utrecht-data-list utrecht-data-list--rows ww-facts">
         <div class="utrecht-data-list__item">

@@ -8,7 +8,8 @@ Flows: an organiser plans an activity and keeps its registrations (two pages of 
 attendance, the CSV); an editor asks for changes, the author revises and resubmits, and later
 proposes a change to the published text, which the editor sees as a diff and publishes; a reader
 flags a publication and the editor lets it stand; a member follows a topic, chooses which messages
-they get and reads what was sent; an admin keeps the roster and registers a partner whose
+they get and reads what was sent; a wijkwijze gives a question back and it goes to the national
+pool; an admin keeps the roster and registers a partner whose
 endpoint then receives signed webhooks."""
 from __future__ import annotations
 
@@ -328,6 +329,47 @@ def test_a_member_follows_a_topic_chooses_their_messages_and_reads_what_was_sent
     expect(row).to_contain_text("Verstuurd")
     anna.accessible()
     screenshot(page, "meldingen")
+
+
+def test_a_wijkwijze_gives_a_question_back_and_it_goes_to_the_national_pool(visitor, keycloak, site, site_platform):
+    api = Api(site_platform.base_url)
+    willem = keycloak.users["willem"]
+    api("PUT", "/wijkwijzen/willem", bearer(keycloak, "beheer"), json={
+        "name": f"{willem['firstName']} {willem['lastName']}", "email": willem["email"],
+        "topics": ["wonen"], "regions": ["Zwolle"], "capacity": 3})
+    title = f"Hoe krijgen we de eigenaar van een leegstaand winkelpand aan tafel? ({unique_word()})"
+    asked = api("POST", "/questions", None, 201, json={
+        "title": title, "topics": ["wonen"], "municipality": "Zwolle", "email": "h.dijkstra@voorbeeld.nl",
+        "body": "In onze straat in Zwolle-Zuid staat een winkelpand al drie jaar leeg. De ramen zijn dichtgeplakt en "
+                "er wordt afval gedumpt. Bewoners willen er een buurtkamer van maken, maar de eigenaar reageert niet."})
+
+    wijkwijze = visitor()
+    page = wijkwijze.open("/vragen", "Vragen voor wijkwijzen")
+    wijkwijze.sign_in(keycloak, "willem")
+    page.get_by_role("region", name="Mijn vragen").get_by_role("link", name=title).click()
+    wijkwijze.shows(title)
+    form = page.get_by_role("form", name="Vraag teruggeven")
+    form.get_by_role("button", name="Vraag teruggeven").click()
+    wijkwijze.refused(form.get_by_label("Waarom geeft u de vraag terug?"), "Vul dit in.|Gebruik minstens 3 tekens.")
+    wijkwijze.accessible()
+    form.get_by_label("Waarom geeft u de vraag terug?").fill(
+        "Over leegstand en eigenaren weet ik te weinig; dit vraagt iemand met ervaring in vastgoed en de gemeente.")
+    form.get_by_role("button", name="Vraag teruggeven").click()
+    wijkwijze.shows("Vraag teruggegeven")
+    expect(page.get_by_text("De vraag gaat naar een andere wijkwijze; u ziet haar niet meer.")).to_be_visible()
+    page.get_by_role("link", name="Naar mijn vragen").click()
+    wijkwijze.shows("Vragen voor wijkwijzen")
+    expect(page.get_by_role("region", name="Mijn vragen").get_by_role("link", name=title)).to_have_count(0)
+
+    # nobody else on the roster takes housing in Zwolle: the admin finds it in the national pool
+    admin = visitor()
+    page = admin.open("/vragen", "Vragen voor wijkwijzen")
+    admin.sign_in(keycloak, "beheer")
+    pool = page.get_by_role("region", name="Landelijke pool")
+    expect(pool.get_by_role("row").filter(has=page.get_by_role("link", name=title))).to_contain_text("Wonen, Zwolle")
+    admin.accessible()
+    screenshot(page, "vragen-pool")
+    assert api("GET", f"/questions/{asked['id']}", bearer(keycloak, "beheer"))["pooled"] is True
 
 
 def test_an_admin_keeps_the_roster_and_registers_a_partner(visitor, keycloak, site, site_platform, receiver):

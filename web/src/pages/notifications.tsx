@@ -1,10 +1,10 @@
 /** Mijn meldingen: the signed-in member's delivery log (GET /me/notifications), newest first. */
-import { useState } from 'preact/hooks';
 import { api, queryOf } from '../api';
 import { useUser } from '../auth';
 import { Alert, explain } from '../components/forms';
+import { Pager } from '../components/fields';
 import { formatDateTime } from '../format';
-import { useLoad } from '../load';
+import { useCursor, useLoad } from '../load';
 import { usePageTitle } from '../page';
 import type { Page } from '../types';
 
@@ -21,9 +21,9 @@ const STATUS: Record<string, string> = { queued: 'Wacht op verzending', sending:
 
 export function NotificationsPage() {
   const user = useUser();
-  const [cursor, setCursor] = useState<string | null>(null);
-  const log = useLoad(`${user?.name ?? ''}${cursor ?? ''}`, (signal) =>
-    user ? api<Page<Delivery>>('/me/notifications', { query: queryOf({ cursor }), signal }) : Promise.resolve(null));
+  const pages = useCursor();
+  const log = useLoad(`${user?.name ?? ''}${pages.cursor ?? ''}`, (signal) =>
+    user ? api<Page<Delivery>>('/me/notifications', { query: queryOf({ cursor: pages.cursor }), signal }) : Promise.resolve(null));
   usePageTitle('Mijn meldingen');
   if (!user) {
     return (
@@ -64,10 +64,8 @@ export function NotificationsPage() {
           </tbody>
         </table>
       )}
-      {log.data?.next_cursor && (
-        <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action"
-                onClick={() => setCursor(log.data?.next_cursor ?? null)}>Oudere meldingen</button>
-      )}
+      <Pager label="Pagina’s van mijn meldingen" next={log.data?.next_cursor} previous={pages.previous}
+             onNext={pages.toNext} onPrevious={pages.toPrevious} />
     </>
   );
 }

@@ -8,7 +8,7 @@ import { organises, useUser } from '../auth';
 import { Alert, explain } from '../components/forms';
 import { Pager, useAction } from '../components/fields';
 import { formatDateTime } from '../format';
-import { useLoad } from '../load';
+import { useCursor, useLoad } from '../load';
 import { usePageTitle } from '../page';
 import type { Activity, Page, Registration } from '../types';
 
@@ -50,14 +50,13 @@ export function RegistrationsPage() {
   const id = params.id ?? '';
   const user = useUser();
   const [status, setStatus] = useState('');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = useCursor();
   const [marked, setMarked] = useState<Record<string, Registration>>({});
   const [failure, setFailure] = useState<unknown>(null);
-  const cursor = cursors[cursors.length - 1];
   const activity = useLoad(id, (signal) => api<Activity>(`/activities/${encodeURIComponent(id)}`, { signal }));
   const allowed = !!activity.data && organises(user, activity.data.organisation);
-  const list = useLoad(`${id}|${allowed}|${status}|${cursor ?? ''}`, (signal) => allowed
-    ? api<Page<Registration>>(`/activities/${encodeURIComponent(id)}/registrations`, { query: queryOf({ status, cursor, limit: '50' }), signal })
+  const list = useLoad(`${id}|${allowed}|${status}|${pages.cursor ?? ''}`, (signal) => allowed
+    ? api<Page<Registration>>(`/activities/${encodeURIComponent(id)}/registrations`, { query: queryOf({ status, cursor: pages.cursor, limit: '50' }), signal })
     : Promise.resolve(null));
   usePageTitle(activity.data ? `Aanmeldingen: ${activity.data.title}` : 'Aanmeldingen');
   if (activity.loading && !activity.data) return <p class="utrecht-paragraph" role="status">Laden…</p>;
@@ -91,7 +90,7 @@ export function RegistrationsPage() {
           <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="aanmeldingen-status">Toon</label></div>
           <div class="utrecht-form-field__input">
             <select id="aanmeldingen-status" class="utrecht-select utrecht-select--html-select" value={status}
-                    onChange={(e) => { setStatus(e.currentTarget.value); setCursors([null]); }}>
+                    onChange={(e) => { setStatus(e.currentTarget.value); pages.reset(); }}>
               <option value="">Alle aanmeldingen</option>
               {(Object.keys(STATUS) as Registration['status'][]).map((s) => <option key={s} value={s}>{STATUS[s]}</option>)}
             </select>
@@ -134,8 +133,8 @@ export function RegistrationsPage() {
           </tbody>
         </table>
       )}
-      <Pager label="Pagina’s van de aanmeldingen" next={list.data?.next_cursor} previous={cursors.length > 1}
-             onNext={(cursor) => setCursors((c) => [...c, cursor])} onPrevious={() => setCursors((c) => c.slice(0, -1))} />
+      <Pager label="Pagina’s van de aanmeldingen" next={list.data?.next_cursor} previous={pages.previous}
+             onNext={pages.toNext} onPrevious={pages.toPrevious} />
     </>
   );
 }

@@ -3,8 +3,9 @@ import { useState } from 'preact/hooks';
 import { api, queryOf } from '../api';
 import { isEditor, useUser } from '../auth';
 import { Alert, explain } from '../components/forms';
+import { Pager } from '../components/fields';
 import { formatDateTime } from '../format';
-import { useLoad } from '../load';
+import { useCursor, useLoad } from '../load';
 import { usePageTitle } from '../page';
 import { organisationLabel, useTaxonomy, wordLabel } from '../taxonomy';
 import type { Page, PublicationListed, QueueReason } from '../types';
@@ -17,10 +18,9 @@ export function ReviewQueuePage() {
   const user = useUser();
   const taxonomy = useTaxonomy();
   const [reason, setReason] = useState('');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors[cursors.length - 1];
-  const queue = useLoad(`${user?.name ?? ''}|${reason}|${cursor ?? ''}`, (signal) => isEditor(user)
-    ? api<Page<PublicationListed>>('/review-queue', { query: queryOf({ reason, cursor }), signal })
+  const pages = useCursor();
+  const queue = useLoad(`${user?.name ?? ''}|${reason}|${pages.cursor ?? ''}`, (signal) => isEditor(user)
+    ? api<Page<PublicationListed>>('/review-queue', { query: queryOf({ reason, cursor: pages.cursor }), signal })
     : Promise.resolve(null));
   usePageTitle('Redactie');
   if (!isEditor(user)) {
@@ -35,7 +35,7 @@ export function ReviewQueuePage() {
         <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="redactie-reden">Toon</label></div>
         <div class="utrecht-form-field__input">
           <select id="redactie-reden" class="utrecht-select utrecht-select--html-select" value={reason}
-                  onChange={(e) => { setReason(e.currentTarget.value); setCursors([null]); }}>
+                  onChange={(e) => { setReason(e.currentTarget.value); pages.reset(); }}>
             <option value="">Alles</option>
             {(Object.keys(REASONS) as QueueReason[]).map((r) => <option key={r} value={r}>{REASONS[r]}</option>)}
           </select>
@@ -63,16 +63,8 @@ export function ReviewQueuePage() {
           </li>
         ))}
       </ul>
-      <div class="ww-actions">
-        {cursors.length > 1 && (
-          <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action"
-                  onClick={() => setCursors((c) => c.slice(0, -1))}>Vorige</button>
-        )}
-        {queue.data?.next_cursor && (
-          <button type="button" class="utrecht-button utrecht-button--html-button utrecht-button--secondary-action"
-                  onClick={() => setCursors((c) => [...c, queue.data?.next_cursor ?? null])}>Volgende</button>
-        )}
-      </div>
+      <Pager label="Pagina’s van de wachtrij" next={queue.data?.next_cursor} previous={pages.previous}
+             onNext={pages.toNext} onPrevious={pages.toPrevious} />
     </>
   );
 }

@@ -23,6 +23,12 @@ describe('the preferences\' and the replay\'s refusals', () => {
   it('are said in Dutch', () => {
     expect(inDutch('this message is about your own business: immediate or off')).toBe('Dit bericht gaat over uw eigen zaken: kies direct of niet.');
     expect(inDutch('give either event_id, or from and to')).toBe('Kies één gebeurtenis, of een begin en een eind.');
+    expect(inDutch('a text of 3 to 1000 characters')).toBe('Gebruik 3 tot 1000 tekens.');
+    expect(inDutch('10.20.30.40 resolves to an address that is not public (10.20.30.40)'))
+      .toBe('10.20.30.40 leidt naar een adres dat niet openbaar is (10.20.30.40).');
+    expect(inDutch('hooks.voorbeeld.invalid does not resolve ([Errno -2] Name or service not known)'))
+      .toBe('hooks.voorbeeld.invalid is niet te vinden: controleer de naam.');
+    expect(inDutch('https is required (plain http only for WEBHOOK_ALLOWED_NETWORKS)')).toBe('Gebruik https.');
   });
 });
 

@@ -30,6 +30,19 @@ const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^this message is about your own business: immediate or off$/, () => 'Dit bericht gaat over uw eigen zaken: kies direct of niet.'],
   [/^give either event_id, or from and to$/, () => 'Kies één gebeurtenis, of een begin en een eind.'],
   [/^this message is always sent at once/, () => 'Dit bericht komt altijd meteen; het is niet uit te zetten.'],
+  [/^(?:a text of )?(\d+) to (\d+) characters$/, (m) => `Gebruik ${m[1]} tot ${m[2]} tekens.`],
+  [/^your account has no e-mail address/, () => 'Uw account heeft geen e-mailadres; vul er een in.'],
+  [/^an e-mail address, so the answer can reach you$/, () => 'Vul uw e-mailadres in, zodat het antwoord u bereikt.'],
+  [/^the wijkwijze's account id \(sub\) is required$/, () => 'Vul de account-id (sub) in.'],
+  [/^at most (\d+) events at a time/, (m) => `Hoogstens ${m[1]} gebeurtenissen tegelijk: kies een kortere periode.`],
+  [/^must not be in the past$/, () => 'Kies een datum die nog moet komen.'],
+  [/^give at least one field$/, () => 'Wijzig minstens één veld.'],
+  // a partner's webhook address (the notifications service checks where it leads)
+  [/^(.+) resolves to an address that is not public \((.+)\)$/, (m) => `${m[1]} leidt naar een adres dat niet openbaar is (${m[2]}).`],
+  [/^(.+) does not resolve/, (m) => `${m[1]} is niet te vinden: controleer de naam.`],
+  [/^https is required/, () => 'Gebruik https.'],
+  [/^an http\(s\) URL with a host$/, () => 'Vul een webadres in dat begint met https://.'],
+  [/^no user name or password in the URL/, () => 'Zet geen gebruikersnaam of wachtwoord in het adres; de handtekening bewijst wie er stuurt.'],
 ];
 
 export function inDutch(message: string): string {

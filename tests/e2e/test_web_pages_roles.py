@@ -6,7 +6,8 @@ has no serious or critical axe violations; the main pages are photographed (test
 
 Flows: an organiser plans an activity and keeps its registrations (two pages of them, the waitlist,
 attendance, the CSV); an editor asks for changes, the author revises and resubmits, and later
-proposes a change to the published text, which the editor sees as a diff and publishes; a reader
+proposes a change to the published text, which the editor sees as a diff and publishes; two
+editors decide at once; a reader
 flags a publication and the editor lets it stand; a member follows a topic, chooses which messages
 they get and reads what was sent; a wijkwijze gives a question back and it goes to the national
 pool; an admin keeps the roster and registers a partner whose
@@ -246,6 +247,32 @@ def test_an_editor_asks_for_changes_and_the_author_revises_then_proposes_a_chang
     page = reader.open(f"/publicaties/{draft['slug']}", fields["title"])
     expect(page.get_by_text(summary)).to_be_visible()
     expect(page.get_by_text(added)).to_be_visible()
+
+
+def test_two_editors_decide_at_once_and_the_later_one_sees_what_was_decided(visitor, keycloak, site, site_platform):
+    api = Api(site_platform.base_url)
+    fields = article(15, unique_word())
+    draft = api("POST", "/publications", bearer(keycloak, "anna"), 201, json=fields)
+    api("POST", f"/publications/{draft['id']}/submit", bearer(keycloak, "anna"))
+    first, second = visitor(), visitor()
+    for editor in (first, second):
+        editor.open(f"/redactie/{draft['id']}", "Beoordelen")
+        editor.sign_in(keycloak, "eva")
+        editor.shows(fields["title"])
+    first.page.get_by_label("Publiceren").check()
+    first.page.get_by_role("button", name="Besluit vastleggen").click()
+    expect(first.page.get_by_text("Besluit vastgelegd: Publiceren.")).to_be_visible()
+
+    # the second still has the submission on screen and rejects it: refused in Dutch, and the page
+    # now shows the publication as it is
+    second.page.get_by_label("Afwijzen").check()
+    second.page.get_by_label("Toelichting voor de auteur").fill("Dit past niet in de kennisbank.")
+    second.page.get_by_role("button", name="Besluit vastleggen").click()
+    expect(second.page.get_by_role("alert")).to_contain_text(
+        "Hier wacht niets meer op een besluit: een andere redacteur heeft al beslist.")
+    expect(second.fact("Status")).to_have_text("Gepubliceerd")
+    second.accessible()
+    assert api("GET", f"/publications/{draft['id']}")["status"] == "published"
 
 
 def test_a_reader_flags_a_publication_and_the_editor_lets_it_stand(visitor, keycloak, site, site_platform):

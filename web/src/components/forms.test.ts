@@ -29,6 +29,10 @@ describe('the preferences\' and the replay\'s refusals', () => {
     expect(inDutch('hooks.voorbeeld.invalid does not resolve ([Errno -2] Name or service not known)'))
       .toBe('hooks.voorbeeld.invalid is niet te vinden: controleer de naam.');
     expect(inDutch('https is required (plain http only for WEBHOOK_ALLOWED_NETWORKS)')).toBe('Gebruik https.');
+    expect(inDutch('a withdrawn publication cannot be flagged')).toBe('Deze publicatie kan niet (meer) gemeld worden.');
+    expect(inDutch('a changes requested publication cannot be submitted')).toBe('Dat kan niet in de fase waarin deze publicatie nu is. Laad de pagina opnieuw.');
+    expect(inDutch('the publication changed since version 3 (it is at version 4); reload it and edit again'))
+      .toBe('Iemand anders heeft de publicatie intussen gewijzigd (nu versie 4). Laad de pagina opnieuw en breng uw wijziging nog eens aan.');
   });
 });
 

@@ -43,6 +43,17 @@ const DUTCH: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^https is required/, () => 'Gebruik https.'],
   [/^an http\(s\) URL with a host$/, () => 'Vul een webadres in dat begint met https://.'],
   [/^no user name or password in the URL/, () => 'Zet geen gebruikersnaam of wachtwoord in het adres; de handtekening bewijst wie er stuurt.'],
+  // refusals of a whole request (409) by the publications and notifications services, which speak English
+  [/^nothing about this publication waits for a review$/, () => 'Hier wacht niets meer op een besluit: een andere redacteur heeft al beslist.'],
+  [/^a published publication stays \(publish\) or is withdrawn/, () => 'Een gepubliceerde publicatie blijft staan of wordt teruggetrokken.'],
+  [/^the publication changed since version \d+ \(it is at version (\d+)\)/, (m) => `Iemand anders heeft de publicatie intussen gewijzigd (nu versie ${m[1]}). Laad de pagina opnieuw en breng uw wijziging nog eens aan.`],
+  [/^the publication changed (too often )?meanwhile/, () => 'De publicatie veranderde net. Laad de pagina opnieuw en probeer het nog eens.'],
+  [/^a submitted publication waits for an editor/, () => 'Een ingediende publicatie wacht op de redactie; u kunt haar weer bewerken als die haar terugstuurt.'],
+  [/^an? [a-z ]+ publication cannot be flagged$/, () => 'Deze publicatie kan niet (meer) gemeld worden.'],
+  [/^an? [a-z ]+ publication cannot be /, () => 'Dat kan niet in de fase waarin deze publicatie nu is. Laad de pagina opnieuw.'],
+  [/^you already flagged this publication/, () => 'U hebt deze publicatie al gemeld; een redacteur kijkt ernaar.'],
+  [/^the secret was rotated at the same moment by someone else/, () => 'Iemand anders maakte tegelijk een nieuw geheim. Laad de pagina opnieuw.'],
+  [/^the endpoint is switched off/, () => 'Deze partner staat uit; zet hem eerst aan.'],
 ];
 
 export function inDutch(message: string): string {
@@ -123,7 +134,7 @@ export function explain(error: unknown): string {
     case 404: return 'Dit bestaat niet (meer).';
     case 429: return 'Te veel verzoeken achter elkaar. Wacht even en probeer het opnieuw.';
     case 503: case 504: return 'WijkWijzer is even niet bereikbaar. Probeer het zo opnieuw.';
-    default: return error.problem.detail || error.problem.title || 'Er ging iets mis.';
+    default: return (error.problem.detail && inDutch(error.problem.detail)) || error.problem.title || 'Er ging iets mis.';
   }
 }
 

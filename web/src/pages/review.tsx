@@ -66,7 +66,10 @@ function Revision({ publication, taxonomy }: { publication: Publication; taxonom
   );
 }
 
-function DecisionForm({ publication, onDone }: { publication: Publication; onDone: (p: Publication, message: string) => void }) {
+/** `onStale`: the decision was refused because the publication moved on (another editor decided): show its state now. */
+function DecisionForm({ publication, onDone, onStale }: {
+  publication: Publication; onDone: (p: Publication, message: string) => void; onStale: () => void;
+}) {
   const pending = publication.status === 'submitted' || publication.revision?.status === 'pending';
   const standing = publication.status === 'published' && !pending && (publication.open_flags || publication.due_for_review);
   const choices: [Choice, string][] = pending
@@ -76,7 +79,15 @@ function DecisionForm({ publication, onDone }: { publication: Publication; onDon
   const [note, setNote] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  if (!choices.length) return <p class="utrecht-paragraph">Er wacht niets op een beslissing.</p>;
+  if (!choices.length) {
+    // after a refusal (another editor decided first) the reason stays in view above the new state
+    return (
+      <>
+        <ErrorSummary form="besluit" error={error} fields={{}} />
+        <p class="utrecht-paragraph">Er wacht niets op een beslissing.</p>
+      </>
+    );
+  }
   const path = `/publications/${encodeURIComponent(publication.id)}`;
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -89,6 +100,7 @@ function DecisionForm({ publication, onDone }: { publication: Publication; onDon
       onDone(answer, `Besluit vastgelegd: ${choices.find(([c]) => c === choice)?.[1] ?? ''}.`);
     } catch (failure) {
       setError(asApiError(failure));
+      if (failure instanceof ApiError && failure.status === 409) onStale();
     } finally {
       setBusy(false);
     }
@@ -164,7 +176,7 @@ export function ReviewPage() {
           </ul>
         </section>
       )}
-      <DecisionForm publication={publication} onDone={(p, said) => { loaded.set(p); setMessage(said); }} />
+      <DecisionForm publication={publication} onDone={(p, said) => { loaded.set(p); setMessage(said); }} onStale={loaded.reload} />
       <section aria-labelledby="tekst-titel">
         <h2 id="tekst-titel" class="utrecht-heading-2">{publication.status === 'published' ? 'Gepubliceerde tekst' : 'Tekst'}</h2>
         {/* the API sanitises body_html (an allow-list of tags and attributes, no scripts) */}

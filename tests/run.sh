@@ -5,6 +5,8 @@
 # RabbitMQ and a MongoDB-wire server (FerretDB built from the Go module proxy). The tests' `keycloak`
 # fixture runs deploy/keycloak.sh up: the first run downloads Keycloak (~165 MB, cached in
 # ~/.cache/wijkwijzer like FerretDB), later runs start it from the cache.
+# The Kubernetes manifests' test renders them with deploy/k8s/kustomize.sh: kubectl's kustomize where
+# kubectl is installed, else kustomize v5.5.0 built once from the Go module proxy (cached the same way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v uv >/dev/null || python3 -m pip install -q "uv==0.13.8"

@@ -1,18 +1,16 @@
-"""The deployment files are valid and complete: docker-compose.yml and one Dockerfile per service.
+"""The deployment files are valid and complete: docker-compose.yml builds every image from the shared
+recipes in deploy/images/.
 
 No Docker engine is needed. `docker-compose config` (Debian's docker-compose 1.29;
 tests/run.sh installs it when missing) validates the file against the compose
 schema offline: unknown keys, wrong types and values, undefined services in
-`depends_on`. It does not look at the Dockerfiles, so their structure is checked
-here by parsing them.
+`depends_on`. It does not look at the Dockerfiles: tests/unit/test_images.py parses them.
 """
-import glob
 import json
 import os
 import re
 import shutil
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -93,14 +91,18 @@ def test_infrastructure_images_healthchecks_and_volumes(compose):
 
 
 @pytest.mark.parametrize("name", APPS)
-def test_app_service_is_built_from_its_own_dockerfile_and_waits_for_healthy_dependencies(compose, name):
-    directory, _, _ = APPS[name]
+def test_app_service_is_built_from_the_shared_recipe_and_waits_for_healthy_dependencies(compose, name):
+    directory, project, package = APPS[name]
     service = compose["services"][name]
     build = service["build"]
     assert Path(build["context"]) == ROOT
-    dockerfile = Path(build["context"]) / build["dockerfile"]
-    assert dockerfile == ROOT / directory / "Dockerfile"
-    assert dockerfile.is_file()
+    assert Path(build["context"]) / build["dockerfile"] == ROOT / "deploy" / "images" / "python.Dockerfile"
+    # the same build arguments as deploy/images.sh gives (from deploy/services.list)
+    [line] = [row.split() for row in (ROOT / "deploy" / "services.list").read_text().splitlines()
+              if row.split()[:1] == [name]]
+    assert build["args"] == {"PACKAGE": project, "SERVICE_DIR": directory, "SERVICE": name,
+                             "SERVICE_CLASS": line[2]}
+    assert line[2].startswith(f"{package}.service:")
     assert service["image"] == f"wijkwijzer/{name}:dev"
     assert service["environment"]["AMQP_URI"] == "amqp://guest:guest@rabbitmq:5672/"
     assert service["environment"]["MONGODB_URI"] == "mongodb://mongo:27017/"
@@ -157,99 +159,14 @@ def test_the_front_door_publishes_port_8000_and_the_gateway_nothing(compose):
     assert gateway["environment"]["TRUSTED_PROXIES"] == subnet
 
 
-def dockerfile_stages(path):
-    """Instructions of each build stage as (KEYWORD, arguments), continuation lines joined."""
-    instructions, pending = [], ""
-    for line in path.read_text().splitlines():
-        stripped = line.strip()
-        if not pending and (not stripped or stripped.startswith("#")):
-            continue
-        if stripped.endswith("\\"):
-            pending += stripped[:-1] + " "
-            continue
-        full = pending + stripped
-        pending = ""
-        keyword, _, args = full.partition(" ")
-        instructions.append((keyword.upper(), args.strip()))
-    stages = []
-    for keyword, args in instructions:
-        if keyword == "FROM":
-            stages.append([])
-        assert stages, f"{path}: {keyword} before the first FROM"
-        stages[-1].append((keyword, args))
-    return stages
-
-
-def workspace_members():
-    root = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    members = []
-    for pattern in root["tool"]["uv"]["workspace"]["members"]:
-        members += [
-            Path(p).relative_to(ROOT).as_posix()
-            for p in sorted(glob.glob(str(ROOT / pattern)))
-            if (Path(p) / "pyproject.toml").is_file()
-        ]
-    return members
-
-
-@pytest.mark.parametrize("name", APPS)
-def test_dockerfile_is_multi_stage_non_root_and_starts_the_service(name):
-    directory, project, package = APPS[name]
-    path = ROOT / directory / "Dockerfile"
-    stages = dockerfile_stages(path)
-    assert len(stages) >= 2, "multi-stage: a build stage and a runtime stage"
-    for stage in stages:
-        assert stage[0][1].split()[0] == "python:3.11-slim"
-    text = path.read_text()
-
-    # build: pinned uv, the service's own project from the frozen lock, workspace complete
-    assert '"uv==0.13.8"' in text or "uv==0.13.8 " in text or "ghcr.io/astral-sh/uv:0.13.8" in text
-    assert project == tomllib.loads((ROOT / directory / "pyproject.toml").read_text())["project"]["name"]
-    syncs = [args for stage in stages for keyword, args in stage if keyword == "RUN" and "uv sync" in args]
-    assert syncs and all(f"--package {project}" in args and "--frozen" in args for args in syncs)
-    assert any("--no-dev" in args and "--no-editable" in args and "--no-install" not in args for args in syncs)
-    copied = " ".join(args for stage in stages for keyword, args in stage if keyword == "COPY")
-    for member in workspace_members():
-        assert f"{member}/pyproject.toml" in copied or f"{member}/ " in copied, (
-            f"uv needs {member}/pyproject.toml to resolve the workspace"
-        )
-
-    final = stages[-1]
-    users = [args for keyword, args in final if keyword == "USER"]
-    assert users, "the runtime stage must switch to an unprivileged user"
-    user = users[-1].split(":")[0]
-    assert user not in ("root", "0")
-    assert any(keyword == "COPY" and args.startswith("--from=") and ".venv" in args for keyword, args in final)
-    assert any(keyword == "COPY" and f"{directory}/config.yaml" in args for keyword, args in final)
-    assert ("ENV", "PATH=/app/.venv/bin:$PATH") in [
-        (keyword, part) for keyword, args in final if keyword == "ENV" for part in args.split()
-    ]
-
-    healthchecks = [args for keyword, args in final if keyword == "HEALTHCHECK"]
-    assert healthchecks and healthchecks[-1].upper() != "NONE"
-    if name == "gateway":
-        assert "/healthz" in healthchecks[-1]
-    else:
-        assert f'"wijkwijzer.ping", "{name}"' in healthchecks[-1]
-
-    cmds = [args for keyword, args in final if keyword == "CMD"]
-    assert cmds
-    assert json.loads(cmds[-1]) == ["nameko", "run", "--config", "config.yaml", f"{package}.service"]
-    assert (ROOT / directory / package / "__init__.py").is_file(), f"package {package} missing in {directory}"
-
-
 def test_the_front_door_image_carries_the_web_client_and_every_setting_of_its_template(compose):
-    """docker-compose's front door is nginx with the web client built in (web/Dockerfile: a node
-    stage runs `npm ci && npm run build`); each ${WIJKWIJZER_...} of the template has a value, else
+    """docker-compose's front door is nginx with the web client built in (its Dockerfile is checked
+    in tests/unit/test_images.py); each ${WIJKWIJZER_...} of the template has a value, else
     the image's envsubst would leave it for nginx to refuse."""
     door = compose["services"]["front-door"]
-    assert door["build"]["dockerfile"] == "web/Dockerfile"
-    build, final = dockerfile_stages(ROOT / "web" / "Dockerfile")
-    assert build[0][1].startswith("node:") and final[0][1].startswith("nginx:1.27")
-    runs = [args for keyword, args in build if keyword == "RUN"]
-    assert any("npm ci" in args for args in runs) and any("npm run build" in args for args in runs)
+    assert door["build"]["dockerfile"] == "deploy/images/front-door.Dockerfile"
     web_root = door["environment"]["WIJKWIJZER_WEB_ROOT"]
-    assert any(args.endswith(web_root) and "--from=" in args for keyword, args in final if keyword == "COPY")
+    assert f"COPY --from=build /web/dist {web_root}\n" in (ROOT / door["build"]["dockerfile"]).read_text()
     # the client signs in with the keycloak service, at the issuer the gateway checks
     config = json.loads(door["environment"]["WIJKWIJZER_WEB_CONFIG"])
     gateway = compose["services"]["gateway"]["environment"]

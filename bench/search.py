@@ -149,6 +149,8 @@ class Services:
             "GATEWAY_ADDRESS": f"127.0.0.1:{self.port}",
             "JWT_SECRET": self.jwt_secret,
             "RPC_TIMEOUT": str(RPC_TIMEOUT),
+            # both processes run on this machine: each its own operations port (wijkwijzer.ops)
+            "OPS_ADDRESS": f"127.0.0.1:{free_port()}",
         }
 
     def log(self, name: str) -> Path:

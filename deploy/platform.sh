@@ -7,7 +7,10 @@
 #   up      idempotent; the API on http://127.0.0.1:8000 (FRONT_DOOR_ADDRESS to change), through the
 #           front door to the gateway on 127.0.0.1:8001 (GATEWAY_ADDRESS)
 #   down    stops the services and the infrastructure this command started; no process stays
-#   status  which processes run and what /readyz says
+#   status  which processes run, what /readyz says, and each process's own /readyz
+# Each process serves /healthz, /readyz and /metrics on an operations port of its own (one machine,
+# five processes): 127.0.0.1:9101 and up in the order of deploy/services.list (OPS_PORT_BASE to
+# change), recorded in $RUN_DIR/<name>.ops.
 # Where a Docker engine runs, `up`/`down` use `docker compose` with docker-compose.yml instead.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -31,6 +34,7 @@ export WEB_BASE_URL=${WEB_BASE_URL:-http://$FRONT_DOOR_ADDRESS}
 # Local runs only: partner webhook endpoints on this machine may be called (docs/partners.md);
 # elsewhere only public addresses are
 export WEBHOOK_ALLOWED_NETWORKS=${WEBHOOK_ALLOWED_NETWORKS:-127.0.0.0/8,::1/128}
+OPS_PORT_BASE=${OPS_PORT_BASE:-9101}
 mkdir -p "$RUN_DIR"
 
 log() { echo "[platform] $*" >&2; }
@@ -74,26 +78,31 @@ up() {
   .venv/bin/python -m wijkwijzer.topology $(services | awk '{print $3}') >/dev/null
   # publications stored by an older version get this version's search terms and HTML
   MONGODB_DATABASE=publications .venv/bin/python -m publications.reindex
-  local name dir target pid
+  local name dir target pid ops index=0
   while read -r name dir target; do
+    ops=127.0.0.1:$((OPS_PORT_BASE + index)); index=$((index + 1))
     pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)
     if alive "$pid"; then log "$name already runs (pid $pid)"; continue; fi
     # exec: the recorded pid is nameko itself; setsid: in a session (and process group) of
     # its own, so `down` stops it with everything it started, and it holds none of our pipes
-    (cd "$dir" && exec setsid "$ROOT/.venv/bin/nameko" run --config config.yaml "$target" \
+    (cd "$dir" && OPS_ADDRESS=$ops exec setsid "$ROOT/.venv/bin/nameko" run --config config.yaml "$target" \
         < /dev/null >> "$RUN_DIR/$name.log" 2>&1) &
     echo $! > "$RUN_DIR/$name.pid"
-    log "$name started (pid $(cat "$RUN_DIR/$name.pid"), log $RUN_DIR/$name.log)"
+    echo "$ops" > "$RUN_DIR/$name.ops"
+    log "$name started (pid $(cat "$RUN_DIR/$name.pid"), log $RUN_DIR/$name.log, ops http://$ops/metrics)"
   done < <(services)
   # the web client, built when its sources changed; the front door serves it
   bash deploy/web.sh build
   bash deploy/frontdoor.sh up >&2
   wait_ready
   .venv/bin/python deploy/demo_data.py
+  local opsports=""
+  for name in $(services | awk '{print $1}'); do opsports+=" $name http://$(cat "$RUN_DIR/$name.ops" 2>/dev/null)"; done
   cat <<EOT
 WijkWijzer runs: the web client on http://$FRONT_DOOR_ADDRESS/
 The API on http://$FRONT_DOOR_ADDRESS/api/v1 (try: curl -s http://$FRONT_DOOR_ADDRESS/readyz)
 Every mail the platform sends: http://127.0.0.1:8025 (Mailpit)
+Each process's /healthz, /readyz and /metrics:$opsports
 A development token: JWT_SECRET=$JWT_SECRET JWT_ISSUER=${JWT_ISSUER:-} JWT_AUDIENCE=${JWT_AUDIENCE:-} .venv/bin/python -m gateway.tokens --sub anna --roles member
 Stop everything with: bash deploy/platform.sh down
 EOT
@@ -126,7 +135,7 @@ down() {
       if alive "$pid"; then log "$name did not stop in 10s; killing it"; kill -KILL -- "-$pid" 2>/dev/null || true; fi
       log "$name stopped"
     fi
-    rm -f "$RUN_DIR/$name.pid"
+    rm -f "$RUN_DIR/$name.pid" "$RUN_DIR/$name.ops"
   done
   bash deploy/mailpit.sh down
   bash deploy/keycloak.sh down
@@ -137,7 +146,12 @@ status() {
   local name pid
   for name in $(services | awk '{print $1}'); do
     pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)
-    if alive "$pid"; then echo "$name: running (pid $pid)"; else echo "$name: stopped"; fi
+    if alive "$pid"; then
+      ops=$(cat "$RUN_DIR/$name.ops" 2>/dev/null || true)
+      echo "$name: running (pid $pid, ops http://$ops: $(python3 -c "import urllib.request,sys
+try: print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())
+except Exception as e: print(getattr(e, 'read', lambda: str(e).encode())().decode())" "http://$ops/readyz"))"
+    else echo "$name: stopped"; fi
   done
   bash deploy/frontdoor.sh status
   bash deploy/mailpit.sh status

@@ -60,6 +60,9 @@ class Platform:
     # for a database server only that service uses, which a test may stop
     env_of: dict[str, dict[str, str]] = field(default_factory=dict)
     mail: SmtpSink | None = None   # the SMTP server the notifications service sends to (aiosmtpd)
+    # each process's operations port (/healthz, /readyz, /metrics: wijkwijzer.ops), by its key in
+    # `processes`: every process on this machine needs a port of its own
+    ops: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -113,10 +116,12 @@ class Platform:
         (same database and queues: the broker shares the work out). Returns its key in `processes`."""
         directory, target = next((d, t) for n, d, t in service_list() if n == name)
         key = name if replica == 1 else f"{name}-{replica}"
+        self.ops[key] = f"127.0.0.1:{free_port()}"
         with open(self.log(key), "ab") as out:
             self.processes[key] = subprocess.Popen(
                 [str(NAMEKO), "run", "--config", "config.yaml", target],
-                cwd=ROOT / directory, env=self.env(name), stdout=out, stderr=subprocess.STDOUT,
+                cwd=ROOT / directory, env={**self.env(name), "OPS_ADDRESS": self.ops[key]}, stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         return key

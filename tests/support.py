@@ -603,3 +603,19 @@ class IdentityProvider:
         location = urllib.parse.urlsplit(signed_in.headers["Location"])
         assert location._replace(query="").geturl() == self.REDIRECT_URI, signed_in.headers["Location"]
         return self.exchange(urllib.parse.parse_qs(location.query)["code"][0], verifier)
+
+
+def scrape(ops_address: str) -> dict[tuple[str, frozenset], float]:
+    """The samples a process's /metrics serves (wijkwijzer.ops), by (name, labels): parsed by
+    prometheus_client's own parser, as Prometheus reads them."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    response = requests.get(f"http://{ops_address}/metrics", timeout=10)
+    response.raise_for_status()
+    return {(sample.name, frozenset(sample.labels.items())): sample.value
+            for family in text_string_to_metric_families(response.text) for sample in family.samples}
+
+
+def sample(samples: dict, name: str, **labels: str) -> float:
+    """One sample of `scrape`'s result, 0 when the series is not there yet."""
+    return samples.get((name, frozenset(labels.items())), 0.0)

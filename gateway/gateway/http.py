@@ -6,7 +6,10 @@
 - every error, including unknown routes and wrong methods, is problem+json;
 - a body over MAX_BODY_BYTES is refused from its Content-Length, before it is read;
 - every response carries the security headers of security_headers.py, and the server's
-  own refusals before the app (headers over 8 KiB: 431) are problems too (protocol.py).
+  own refusals before the app (headers over 8 KiB: 431) are problems too (protocol.py);
+- every answer is counted and timed by route name (routes.py; "unmatched" for a path no route
+  has, "preflight" for CORS preflights) and status, in the gateway's metrics (wijkwijzer.metrics),
+  so the label values stay as few as the routes.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import json
 import logging
 import re
 import socket
+import time
 import uuid
 from functools import partial
 from typing import Any, get_origin
@@ -25,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map
 from werkzeug.wrappers import Request, Response
+from wijkwijzer import metrics
 from wijkwijzer.errors import EXPECTED
 from wijkwijzer.extensions import sibling
 from wijkwijzer.logs import CONTEXT_KEY, set_correlation_id
@@ -58,16 +63,20 @@ class ApiWsgiApp(WsgiApp):
         self.allowed_origins = {o.strip().rstrip("/") for o in str(origins).split(",") if o.strip()}
         self.cache_policy = CachePolicy(int(config.get("CACHE_MAX_AGE_S", 30)), int(config.get("CACHE_STALE_S", 60)))
         self.trusted_proxies = proxies.networks(config.get("TRUSTED_PROXIES"))
+        self.metrics = metrics.of(server.container)
 
     def __call__(self, environ, start_response):
+        arrived = time.monotonic()
         environ["REMOTE_ADDR"] = proxies.client_address(environ.get("REMOTE_ADDR", ""),
                                                         environ.get("HTTP_X_FORWARDED_FOR"), self.trusted_proxies)
         request = Request(environ, shallow=True)
         origin = request.headers.get("Origin")
         if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
-            response = self.preflight(origin)
+            response, request.route_name = self.preflight(origin), "preflight"
         else:
             response = self.dispatch(request)
+        self.metrics.http_request(getattr(request, "route_name", "unmatched"), response.status_code,
+                                  time.monotonic() - arrived)
         response = self.cache_policy.apply(request, getattr(request, "route", None), response)
         if origin in self.allowed_origins:
             response.headers["Access-Control-Allow-Origin"] = origin
@@ -134,7 +143,7 @@ class ApiRoute(HttpRequestHandler):
     server = ApiServer()
 
     def __init__(self, name: str, **kwargs):
-        self.route = ROUTES[name]
+        self.route, self.route_name = ROUTES[name], name
         # client mistakes and service answers are expected: logged as warnings, not errors
         kwargs.setdefault("expected_exceptions", (Problem, *EXPECTED))
         super().__init__(self.route.method, self.route.path, **kwargs)
@@ -163,6 +172,7 @@ class ApiRoute(HttpRequestHandler):
     def handle_request(self, request: Request) -> Response:
         request.shallow = False
         request.route = self.route   # for the caching headers (caching.py)
+        request.route_name = self.route_name   # for the metrics
         context_data = self.server.context_data_from_headers(request)
         request_id = context_data[CONTEXT_KEY]
         set_correlation_id(request_id)  # this greenlet serves the request: its log lines carry the id

@@ -13,6 +13,8 @@ from wijkwijzer.config import RPC_TIMEOUT
 from wijkwijzer.config import get as config_value
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.ops import Operations
+from wijkwijzer.ping import Health
 from wijkwijzer.responses import shown
 
 from . import auth, limits, models, openapi
@@ -35,6 +37,8 @@ class GatewayService:
     config = Config()
     authenticator = auth.Authenticator()
     db = MongoDatabase(limits.INDEXES)   # the gateway's only state: rate-limit counters
+    health = Health(limits.COLLECTION)   # its own database and workers, for the ops port's /readyz
+    ops = Operations()   # /healthz, /readyz and /metrics on OPS_ADDRESS, not on the public port
     write_limits = limits.WriteLimiter()
 
     # -- helpers (not entrypoints) --------------------------------------------------------------

@@ -3,6 +3,7 @@ it: the ack (or requeue) fails, and the service goes on (the broker gives the me
 import pytest
 from amqp.exceptions import RecoverableConnectionError
 from wijkwijzer.consumer import EventConsumer
+from wijkwijzer.metrics import Metrics
 
 pytestmark = pytest.mark.unit
 
@@ -38,7 +39,12 @@ class Ledger:
 def test_a_message_the_broker_can_no_longer_be_told_about_is_let_go(error, ledger_fails):
     consumer = EventConsumer.__new__(EventConsumer)   # only what _settle uses
     consumer.queue_consumer, consumer.consumer_name = GoneQueueConsumer(error), "publications.test"
+    consumer.method_name, consumer.metrics = "test", Metrics("publications")
     ledger = Ledger(ledger_fails)
     consumer._ledger = lambda: ledger
     consumer._settle(Message(), None)   # raises nothing: nameko would kill the service
     assert ledger.recorded == ([] if ledger_fails else ["e-1"])
+    outcome = "requeued" if ledger_fails else "success"
+    assert consumer.metrics.registry.get_sample_value(
+        "wijkwijzer_event_handler_runs_total",
+        {"service": "publications", "handler": "test", "outcome": outcome}) == 1

@@ -63,3 +63,19 @@ def declare(amqp_uri: str, entities: Iterable[Exchange | Queue]) -> None:
         channel = connection.channel()
         for entity in entities:
             entity(channel).declare()
+
+
+def queue_depths(amqp_uri: str, names: Iterable[str], timeout: float = 2) -> dict[str, tuple[int, int] | None]:
+    """(messages ready, consumers) of each named queue, from a passive declare (which creates
+    nothing); None for a queue that does not exist. Raises when the broker cannot be reached."""
+    found: dict[str, tuple[int, int] | None] = {}
+    with Connection(amqp_uri, connect_timeout=timeout) as connection:
+        channel = connection.channel()
+        for name in names:
+            try:
+                _, messages, consumers = channel.queue_declare(name, passive=True)
+                found[name] = (messages, consumers)
+            except connection.channel_errors:   # 404: the broker closed the channel with it
+                found[name] = None
+                channel = connection.channel()
+    return found

@@ -20,6 +20,7 @@ EVENT_RETRY_DELAY_MS = "EVENT_RETRY_DELAY_MS"  # first backoff; doubles per atte
 OUTBOX_RELAY_INTERVAL = "OUTBOX_RELAY_INTERVAL"  # seconds between relay sweeps
 RPC_TIMEOUT = "RPC_TIMEOUT"                    # seconds the gateway waits for a service
 HEALTH_READ_TIMEOUT = "HEALTH_READ_TIMEOUT"    # seconds the health check's database read may take
+OPS_ADDRESS = "OPS_ADDRESS"                    # host:port of /healthz, /readyz and /metrics (wijkwijzer.ops)
 
 DEFAULTS: dict[str, Any] = {
     # pymongo looks again every 0.5 s, so an unreachable server fails an operation after 1 to 1.5 s:
@@ -31,6 +32,9 @@ DEFAULTS: dict[str, Any] = {
     OUTBOX_RELAY_INTERVAL: 2,
     RPC_TIMEOUT: 5,
     HEALTH_READ_TIMEOUT: 1,   # under the gateway's READY_TIMEOUT (2), so the ping says what is wrong
+    # The config files give 0.0.0.0:9100 (one process per pod); a config built by hand (tests that
+    # run containers in-process, several at once) gets a free loopback port: nothing clashes.
+    OPS_ADDRESS: "127.0.0.1:0",
 }
 
 

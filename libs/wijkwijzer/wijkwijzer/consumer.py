@@ -16,7 +16,9 @@ entrypoint instead:
   wijkwijzer.deadletters` lists and replays it. The original is acked only
   after that publish was confirmed; if it cannot be, the message is requeued;
 - declares its durable queue, retry queue and the dead-letter queue at
-  service start (and lists them for `python -m wijkwijzer.topology`).
+  service start (and lists them for `python -m wijkwijzer.topology`);
+- counts each event it settles by outcome (success, retry, dead-letter,
+  duplicate-skipped, requeued) in the service's metrics (wijkwijzer.metrics).
 
 A message that is being handled when the process dies is unacked, so the
 broker redelivers it to another replica.
@@ -46,7 +48,7 @@ from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
 from nameko.standalone.events import get_event_exchange
 
-from wijkwijzer import amqp
+from wijkwijzer import amqp, metrics
 from wijkwijzer import config as cfg
 from wijkwijzer.extensions import sibling
 from wijkwijzer.ledger import ProcessedEvents
@@ -79,10 +81,16 @@ class EventConsumer(EventHandler):
         # the processed-event ledger lives in the service's own database
         self.database = sibling(self.container, MongoDatabase, f"event_consumer {self.consumer_name}")
         self._in_flight: dict[str, Event] = {}  # event id -> set when its copy here is settled
+        self.metrics = metrics.of(self.container)
+        self.metrics.known_handler(self.method_name)
 
     def declarations(self) -> list[Exchange | Queue]:
         source = get_event_exchange(self.source_service, self.container.config)
         return [source, self.queue, self.retry_queue, amqp.dead_letter_queue()]
+
+    def retry_queues(self) -> list[Queue]:
+        """Where this consumer's failed messages wait out their backoff (the retry backlog)."""
+        return [self.retry_queue]
 
     def start(self) -> None:
         amqp.declare(self.amqp_uri, self.declarations())
@@ -107,6 +115,7 @@ class EventConsumer(EventHandler):
             seen = False
         if seen:
             log.info("%s: event %s already handled; skipped", self.consumer_name, event_id)
+            self.metrics.event_settled(self.method_name, "duplicate-skipped")
             self.queue_consumer.ack_message(message)
             self._release(event_id)
             return
@@ -140,13 +149,16 @@ class EventConsumer(EventHandler):
                 event_id = message.payload.get("id") if isinstance(message.payload, dict) else None
                 if event_id is not None:
                     self._ledger().record(event_id, self.consumer_name)
+                outcome = "success"
             else:
-                self._retry_or_dead_letter(message, exc_info)
+                outcome = self._retry_or_dead_letter(message, exc_info)
         except Exception as exc:  # noqa: BLE001
             # Could not record or re-route it: hand it back rather than lose it.
             log.error("%s: requeueing message after %s", self.consumer_name, exc)
+            self.metrics.event_settled(self.method_name, "requeued")
             self._answer(self.queue_consumer.requeue_message, message)
             return
+        self.metrics.event_settled(self.method_name, outcome)
         self._answer(self.queue_consumer.ack_message, message)
 
     def _answer(self, settle, message) -> None:
@@ -159,7 +171,9 @@ class EventConsumer(EventHandler):
             log.warning("%s: the broker connection went away before the message was settled (%s); it comes "
                         "again", self.consumer_name, exc)
 
-    def _retry_or_dead_letter(self, message, exc_info) -> None:
+    def _retry_or_dead_letter(self, message, exc_info) -> str:
+        """Republish a failed message to the retry queue or, after the last retry, the
+        dead-letter queue; says which ("retry" or "dead-letter")."""
         headers = dict(message.headers or {})
         retries = int(headers.get(amqp.RETRIES_HEADER, 0))
         error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
@@ -172,6 +186,7 @@ class EventConsumer(EventHandler):
                         self.consumer_name, retries + 1, error, delay)
             self.publisher.publish(message.body, exchange="", routing_key=self.retry_queue.name,
                                    headers=headers, expiration=delay, **properties)
+            return "retry"
         else:
             headers.update({
                 amqp.QUEUE_HEADER: self.queue.name,
@@ -182,6 +197,7 @@ class EventConsumer(EventHandler):
                       self.consumer_name, retries + 1, error)
             self.publisher.publish(message.body, exchange="", routing_key=amqp.DEAD_LETTER_QUEUE,
                                    headers=headers, **properties)
+            return "dead-letter"
 
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -47,6 +48,7 @@ PENDING = "outbox_pending"             # {_id: "<collection>/<id>", collection, 
 WRITER_GRACE = timedelta(seconds=10)   # how long the writer alone may publish fresh events
 RELAY_CLAIM = "outbox-relay"
 RELAY_LEASE = timedelta(seconds=30)    # how long a relay sweep may run without renewing its claim
+BACKLOG_MARKERS = 1000                 # markers one backlog count reads at most, so that a scrape stays cheap
 
 # A failed publish must not hold a client request for long: one reconnect
 # attempt, then the relay takes over.
@@ -182,6 +184,17 @@ def relay_once(db: Database, publisher: EventPublisher, now: datetime | None = N
                 _clear_marker(db, marker["collection"], marker["doc_id"], marker["token"])
             claim.renew()
     return published
+
+
+def backlog(db: Database, limit: int = BACKLOG_MARKERS) -> int:
+    """How many events are stored but not yet confirmed published: those in the outbox of each
+    marked document (every write marks its document first). Reads at most `limit` markers (a
+    small collection) and those documents' outboxes only; beyond that the count is a floor."""
+    marked: dict[str, list] = defaultdict(list)
+    for marker in db[PENDING].find({}, {"collection": 1, "doc_id": 1}).limit(limit):
+        marked[marker["collection"]].append(marker["doc_id"])
+    return sum(len(doc.get(FIELD) or []) for collection, ids in marked.items()
+               for doc in db[collection].find({"_id": {"$in": ids}}, {FIELD: 1}))
 
 
 class Outbox(DependencyProvider):

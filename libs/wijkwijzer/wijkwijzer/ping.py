@@ -3,7 +3,8 @@
 A service is healthy when it can read its own database in time and none of its workers
 has been busy for longer than its callers wait (RPC_TIMEOUT): a ping that merely answers
 says nothing about a database that hangs, or about requests stuck behind it. `Health`
-finds out when pinged, by the gateway's `/readyz` and by the container health check:
+finds out when pinged, by the gateway's `/readyz`, by the container health check and by the
+process's own `/readyz` (wijkwijzer.ops):
 
 - a real read (a lookup by `_id` in one of the service's collections) within
   HEALTH_READ_TIMEOUT seconds;
@@ -61,10 +62,16 @@ class Health(DependencyProvider):
         return self
 
     def report(self) -> dict:
-        problems = [problem for problem in (self._read(), self._stuck()) if problem]
-        self._log_change(problems)
+        problems = [problem for problem in self.checks().values() if problem]
         return {"service": self.container.service_name, "status": "not ready" if problems else "ok",
                 "problems": problems}
+
+    def checks(self) -> dict[str, str | None]:
+        """What is wrong, by check ("database", "workers"), None where nothing is: for `report`
+        and for the readiness endpoint of wijkwijzer.ops. A change of state is logged once."""
+        found = {"database": self._read(), "workers": self._stuck()}
+        self._log_change([problem for problem in found.values() if problem])
+        return found
 
     def _read(self) -> str | None:
         """What is wrong with reading the service's database, None when nothing is."""

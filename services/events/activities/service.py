@@ -21,6 +21,7 @@ from wijkwijzer.due import HOUR
 from wijkwijzer.errors import EXPECTED, Conflict, Invalid
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.ops import Operations
 from wijkwijzer.outbox import Outbox
 from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
@@ -58,6 +59,7 @@ class EventsService:
 
     db = MongoDatabase(storage.INDEXES)
     health = Health(storage.COLLECTION)
+    ops = Operations()   # /healthz, /readyz and /metrics on OPS_ADDRESS
     outbox = Outbox()
     correlation_id = CorrelationId()
     config = Config()

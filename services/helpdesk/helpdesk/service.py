@@ -20,6 +20,7 @@ from wijkwijzer.cloudevents import CloudEvent, EventData, envelope
 from wijkwijzer.errors import EXPECTED, Conflict, Forbidden, NotFound, validated
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.ops import Operations
 from wijkwijzer.outbox import Outbox
 from wijkwijzer.ping import Health
 from wijkwijzer.responses import shown
@@ -72,6 +73,7 @@ class HelpdeskService:
 
     db = MongoDatabase(storage.INDEXES)
     health = Health(storage.QUESTIONS)
+    ops = Operations()   # /healthz, /readyz and /metrics on OPS_ADDRESS
     outbox = Outbox()
     correlation_id = CorrelationId()
     config = Config()

@@ -20,6 +20,7 @@ from wijkwijzer.consumer import event_consumer, public_event_consumer
 from wijkwijzer.errors import EXPECTED
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.ops import Operations
 from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
 from wijkwijzer.timers import configured_timer
@@ -46,6 +47,7 @@ class NotificationsService:
 
     db = MongoDatabase({**storage.INDEXES, **webhooks.INDEXES})
     health = Health(storage.EVENT_LOG)
+    ops = Operations()   # /healthz, /readyz and /metrics on OPS_ADDRESS
     correlation_id = CorrelationId()
     settings = MailSettings()
     events_rpc = RpcProxy("events")

@@ -22,6 +22,7 @@ from wijkwijzer.consumer import event_batch_consumer, event_consumer
 from wijkwijzer.errors import EXPECTED, Conflict, Forbidden, NotFound
 from wijkwijzer.logs import CorrelationId
 from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.ops import Operations
 from wijkwijzer.outbox import Outbox
 from wijkwijzer.ping import Health
 from wijkwijzer.rpc import rpc
@@ -57,6 +58,7 @@ class PublicationsService:
 
     db = MongoDatabase(storage.INDEXES)
     health = Health(storage.COLLECTION)
+    ops = Operations()   # /healthz, /readyz and /metrics on OPS_ADDRESS
     outbox = Outbox()
     correlation_id = CorrelationId()
     config = Config()

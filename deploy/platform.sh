@@ -95,7 +95,8 @@ up() {
   bash deploy/web.sh build
   bash deploy/frontdoor.sh up >&2
   wait_ready
-  .venv/bin/python deploy/demo_data.py
+  # nameko imports eventlet, whose deprecation notice says nothing to someone starting the platform
+  PYTHONWARNINGS=ignore .venv/bin/python deploy/demo_data.py
   local opsports=""
   for name in $(services | awk '{print $1}'); do opsports+=" $name http://$(cat "$RUN_DIR/$name.ops" 2>/dev/null)"; done
   cat <<EOT

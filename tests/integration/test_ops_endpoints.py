@@ -127,7 +127,7 @@ def test_the_retry_backlog_counts_messages_waiting_in_the_service_s_retry_queue(
     container.start()
     try:
         ops = ops_of(container)
-        retry_queue = "evt-ops-source-lamp.fixed--ops_repairs.on_lamp_fixed.retry"
+        retry_queue = "evt-ops-source-lamp.fixed--ops_repairs.on_lamp_fixed.retry.60000ms"   # its one delay
         assert sample(scrape(ops), "wijkwijzer_retry_backlog", service="ops_repairs", queue=retry_queue) == 0
         publish(config, "Broken Lane")
         eventually(lambda: sample(scrape(ops), "wijkwijzer_retry_backlog", service="ops_repairs",
@@ -173,7 +173,7 @@ def test_the_outbox_backlog_counts_events_not_yet_confirmed_published(service_co
         # its queue gauges: the dead letters of the vhost and its consumers' retry queues
         assert ("wijkwijzer_dead_letters", frozenset({"service": "publications"}.items())) in samples
         assert sample(samples, "wijkwijzer_retry_backlog", service="publications",
-                      queue="evt-publications-publication.flagged--publications.count_flags.retry") == 0
+                      queue="evt-publications-publication.flagged--publications.count_flags.retry.1000ms") == 0
     finally:
         container.stop()
 

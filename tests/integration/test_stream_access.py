@@ -47,7 +47,7 @@ def slug(broker):
 
 def a_consumer_queue(broker) -> str:
     declared = topology.declarations(topology.load_service(SERVICE), broker.amqp_uri)
-    return next(entity.name for entity in declared if isinstance(entity, Queue) and not entity.name.endswith(".retry"))
+    return next(entity.name for entity in declared if isinstance(entity, Queue) and ".retry" not in entity.name)
 
 
 def refused(uri, attempt) -> bool:

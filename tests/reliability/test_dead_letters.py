@@ -6,7 +6,7 @@ The operator's side runs as a real subprocess: `python -m wijkwijzer.deadletters
 import json
 
 import pytest
-from wijkwijzer.amqp import DEAD_LETTER_QUEUE, retry_queue
+from wijkwijzer.amqp import DEAD_LETTER_QUEUE, retry_queues
 from wijkwijzer.consumer import event_consumer
 from wijkwijzer.ledger import COLLECTION as LEDGER
 from wijkwijzer.mongo import MongoDatabase
@@ -59,7 +59,8 @@ def test_a_failing_event_is_dead_lettered_after_its_retries_and_replayed_once(
     # first attempt + EVENT_MAX_RETRIES retries, then both wait in the dead-letter queue
     eventually(lambda: broker.depth(DEAD_LETTER_QUEUE) == (2, 0), what="two dead letters")
     assert count(db.attempts, replayed.id) == count(db.attempts, left.id) == 3
-    assert broker.depth(QUEUE)[0] == broker.depth(retry_queue(QUEUE).name)[0] == 0, "nothing else pending"
+    waiting = [broker.depth(queue.name)[0] for queue in retry_queues(QUEUE, service_config["EVENT_RETRY_DELAY_MS"], 2)]
+    assert broker.depth(QUEUE)[0] == 0 and waiting == [0, 0], "nothing else pending"
     assert db[LEDGER].count_documents({}) == 0 and db.handled.count_documents({}) == 0
 
     listed = dead_letters(broker)

@@ -29,10 +29,14 @@ def test_the_deploy_step_declares_queues_that_keep_events_until_the_consumer_sta
     assert queue["durable"] and not queue["auto_delete"]
     assert {(b["source"], b["routing_key"]) for b in broker.bindings(QUEUE)} >= {
         ("publications.events", "publication.submitted")}
-    retry = broker.queue(f"{QUEUE}.retry")
-    assert retry["durable"]
-    assert retry["arguments"]["x-dead-letter-exchange"] == ""
-    assert retry["arguments"]["x-dead-letter-routing-key"] == QUEUE
+    # one retry queue per delay (EVENT_MAX_RETRIES 3, EVENT_RETRY_DELAY_MS 1000 by default), each
+    # with the delay as its TTL and the consumer queue as where expired messages go
+    for delay in (1000, 2000, 4000):
+        retry = broker.queue(f"{QUEUE}.retry.{delay}ms")
+        assert retry["durable"] and f"declared queue {QUEUE}.retry.{delay}ms" in done.stdout
+        assert retry["arguments"] == {"x-message-ttl": delay, "x-dead-letter-exchange": "",
+                                      "x-dead-letter-routing-key": QUEUE}
+    assert broker.queue(f"{QUEUE}.retry") is None, "the single retry queue of older versions is not made"
     assert broker.queue(DEAD_LETTER_QUEUE)["durable"]
     exchange = broker.exchange("publications.events")
     assert exchange["type"] == "topic" and exchange["durable"] and not exchange["auto_delete"]

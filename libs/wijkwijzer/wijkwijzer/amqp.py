@@ -48,9 +48,36 @@ def register_cloudevents_content_type() -> None:
                                  content_type=CLOUDEVENTS_JSON, content_encoding="utf-8")
 
 
-def retry_queue(consumer_queue: str) -> Queue:
-    """Where a failed message waits out its backoff: when its per-message TTL
-    expires the broker dead-letters it straight back into the consumer queue."""
+def retry_delays_ms(first_ms: int, max_retries: int) -> list[int]:
+    """The backoff before each retry: EVENT_RETRY_DELAY_MS, doubled per retry."""
+    return [first_ms * 2 ** retry for retry in range(max_retries)]
+
+
+def retry_queue(consumer_queue: str, delay_ms: int) -> Queue:
+    """Where a failed message waits `delay_ms` before the broker dead-letters it straight back
+    into the consumer queue. One queue per delay, the TTL on the queue: RabbitMQ expires messages
+    only at a queue's head, so in one queue of mixed per-message TTLs a 1 s retry waited behind a
+    4 s one. Named by the delay, not the attempt: queue arguments cannot change once a queue
+    exists (PRECONDITION_FAILED), so another EVENT_RETRY_DELAY_MS gets queues of its own, and
+    replicas with the old setting keep theirs during a rolling update."""
+    return Queue(f"{consumer_queue}.retry.{delay_ms}ms", durable=True, queue_arguments={
+        "x-message-ttl": delay_ms,
+        "x-dead-letter-exchange": "",
+        "x-dead-letter-routing-key": consumer_queue,
+    })
+
+
+def retry_queues(consumer_queue: str, first_ms: int, max_retries: int) -> list[Queue]:
+    """The retry queue of each retry in turn (the first waits in the first)."""
+    return [retry_queue(consumer_queue, delay) for delay in retry_delays_ms(first_ms, max_retries)]
+
+
+def legacy_retry_queue(consumer_queue: str) -> Queue:
+    """The one retry queue per consumer of versions before per-delay retry queues, where each
+    message carried its own TTL. It needs no consumer: the broker still moves what expires in it
+    back to the consumer queue, so replicas of such a version may go on publishing to it during a
+    rolling update. Nothing declares it any more; `wijkwijzer-topology --prune-legacy` deletes it
+    once it is empty and no such replica runs."""
     return Queue(f"{consumer_queue}.retry", durable=True, queue_arguments={
         "x-dead-letter-exchange": "",
         "x-dead-letter-routing-key": consumer_queue,

@@ -10,13 +10,16 @@ entrypoint instead:
   ledger check before either is recorded, so a copy whose id is being handled
   in this process waits for that outcome and checks the ledger again;
 - on failure republishes the message, with publisher confirms, to the
-  consumer's retry queue with a per-message TTL (exponential backoff); the
-  broker moves it back when the TTL expires. After EVENT_MAX_RETRIES retries
-  it goes to the shared dead-letter queue, where `python -m
-  wijkwijzer.deadletters` lists and replays it. The original is acked only
-  after that publish was confirmed; if it cannot be, the message is requeued;
-- declares its durable queue, retry queue and the dead-letter queue at
-  service start (and lists them for `python -m wijkwijzer.topology`);
+  consumer's retry queue for that retry: one queue per delay (exponential
+  backoff), each with the delay as its TTL, so a short retry never waits behind
+  a longer one (amqp.retry_queue); the broker moves it back when the TTL
+  expires. After EVENT_MAX_RETRIES retries it goes to the shared dead-letter
+  queue, where `wijkwijzer-deadletters` lists and replays it. Both publishes
+  are mandatory: a queue that is missing refuses the message instead of the
+  broker dropping it. The original is acked only after that publish was
+  confirmed; if it cannot be, the message is requeued;
+- declares its durable queue, retry queues and the dead-letter queue at
+  service start (and lists them for `wijkwijzer-topology`);
 - counts each event it settles by outcome (success, retry, dead-letter,
   duplicate-skipped, requeued) in the service's metrics (wijkwijzer.metrics).
 
@@ -73,9 +76,9 @@ class EventConsumer(EventHandler):
         config = self.container.config
         self.amqp_uri = config[cfg.AMQP_URI]
         self.max_retries = int(cfg.get(config, cfg.EVENT_MAX_RETRIES))
-        self.retry_delay_s = int(cfg.get(config, cfg.EVENT_RETRY_DELAY_MS)) / 1000
+        self.retry_delay_ms = int(cfg.get(config, cfg.EVENT_RETRY_DELAY_MS))
         self.consumer_name = f"{self.container.service_name}.{self.method_name}"
-        self.retry_queue = amqp.retry_queue(self.queue.name)
+        self._retry_queues = amqp.retry_queues(self.queue.name, self.retry_delay_ms, self.max_retries)
         self.publisher = Publisher(self.amqp_uri, use_confirms=True, retry=True,
                                    retry_policy=_QUICK_RETRY)
         # the processed-event ledger lives in the service's own database
@@ -86,11 +89,12 @@ class EventConsumer(EventHandler):
 
     def declarations(self) -> list[Exchange | Queue]:
         source = get_event_exchange(self.source_service, self.container.config)
-        return [source, self.queue, self.retry_queue, amqp.dead_letter_queue()]
+        return [source, self.queue, *self._retry_queues, amqp.dead_letter_queue()]
 
     def retry_queues(self) -> list[Queue]:
-        """Where this consumer's failed messages wait out their backoff (the retry backlog)."""
-        return [self.retry_queue]
+        """Where this consumer's failed messages wait out their backoff (the retry backlog):
+        the queue of the first retry's delay, then the second's, ..."""
+        return list(self._retry_queues)
 
     def start(self) -> None:
         amqp.declare(self.amqp_uri, self.declarations())
@@ -181,11 +185,12 @@ class EventConsumer(EventHandler):
                       "content_encoding": message.content_encoding}
         if retries < self.max_retries:
             headers[amqp.RETRIES_HEADER] = retries + 1
-            delay = self.retry_delay_s * 2 ** retries
+            retry_queue = self._retry_queues[retries]
             log.warning("%s: attempt %d failed (%s); retrying in %.1fs",
-                        self.consumer_name, retries + 1, error, delay)
-            self.publisher.publish(message.body, exchange="", routing_key=self.retry_queue.name,
-                                   headers=headers, expiration=delay, **properties)
+                        self.consumer_name, retries + 1, error,
+                        retry_queue.queue_arguments["x-message-ttl"] / 1000)
+            self.publisher.publish(message.body, exchange="", routing_key=retry_queue.name,
+                                   headers=headers, mandatory=True, **properties)
             return "retry"
         else:
             headers.update({
@@ -196,7 +201,7 @@ class EventConsumer(EventHandler):
             log.error("%s: giving up after %d attempts (%s); dead-lettered",
                       self.consumer_name, retries + 1, error)
             self.publisher.publish(message.body, exchange="", routing_key=amqp.DEAD_LETTER_QUEUE,
-                                   headers=headers, **properties)
+                                   headers=headers, mandatory=True, **properties)
             return "dead-letter"
 
 
@@ -271,10 +276,10 @@ class PublicEventConsumer(EventConsumer):
         name = f"{self.container.service_name}.{self.method_name}.public"
         self.queue = Queue(name, exchange=amqp.public_exchange(), routing_key=self.event_type, durable=True,
                            queue_arguments=self.queue.queue_arguments)
-        self.retry_queue = amqp.retry_queue(name)
+        self._retry_queues = amqp.retry_queues(name, self.retry_delay_ms, self.max_retries)
 
     def declarations(self) -> list[Exchange | Queue]:
-        return [amqp.public_exchange(), self.queue, self.retry_queue, amqp.dead_letter_queue()]
+        return [amqp.public_exchange(), self.queue, *self._retry_queues, amqp.dead_letter_queue()]
 
 
 public_event_consumer = PublicEventConsumer.decorator

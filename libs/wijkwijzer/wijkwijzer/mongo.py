@@ -2,7 +2,10 @@
 
 The client is built once in `setup`, the service's indexes are created in
 `start` (so a fresh database is ready before the first worker), and the client
-is closed in `stop` and `kill`. Workers get the service's own database: a
+is closed in `stop` and `kill`. The indexes a service needs are declared once, as
+the `indexes` of its extensions (this provider's, the outbox's): the service
+creates them when it starts and `wijkwijzer-migrate` as a deploy step, both with
+`ensure_indexes`, which only ever adds. Workers get the service's own database: a
 service never reads another's (docs/database.md).
 
 When the database fails, `outage` says what that means to the caller: the RPC
@@ -17,8 +20,10 @@ MONGODB_SOCKET_TIMEOUT_MS (how long it waits for the server's answer).
 """
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pymongo
 from nameko.extensions import DependencyProvider
@@ -41,11 +46,69 @@ READS = frozenset({"find", "getMore", "aggregate", "count", "distinct", "listInd
                    "endSessions", "dbStats", "collStats", "explain"})
 
 
-def ensure_indexes(db: Database, indexes: IndexSpec) -> None:
-    """Create the given indexes; a no-op for those that already exist."""
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IndexReport:
+    """What `ensure_indexes` did, as `<collection>.<index name>`."""
+    created: list[str] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)   # with what differs
+
+
+def index_name(keys: Sequence[tuple[str, int]], options: Mapping) -> str:
+    """The index's name: the one given, else MongoDB's default (`field_direction_...`)."""
+    return options.get("name") or "_".join(f"{name}_{direction}" for name, direction in keys)
+
+
+def _difference(existing: Mapping, keys: Sequence[tuple[str, int]], options: Mapping) -> str | None:
+    """How an existing index differs from the wanted one, None when it does not."""
+    have = [(name, int(direction) if isinstance(direction, int | float) else direction)
+            for name, direction in existing["key"]]
+    if have != [(name, direction) for name, direction in keys]:
+        return f"keys {have} instead of {list(keys)}"
+    for option in {"unique"} | set(options) - {"name", "background"}:
+        want, got = options.get(option, False), existing.get(option, False)
+        if (bool(want) != bool(got)) if option in ("unique", "sparse") else want != got:
+            return f"{option} {got!r} instead of {want!r}"
+    return None
+
+
+def ensure_indexes(db: Database, indexes: IndexSpec, progress: Callable[[str], None] | None = None) -> IndexReport:
+    """Create the indexes that are missing. Never drops or changes one: during a rolling update the
+    old and the new version run side by side, so an index one of them no longer declares stays,
+    and one whose name exists with another definition (keys, uniqueness) is reported, left as it
+    is, for an operator to decide on. `progress` hears of each index as it is handled."""
+    report = IndexReport()
     for collection, specs in indexes.items():
+        existing = db[collection].index_information()
         for keys, options in specs:
-            db[collection].create_index(keys, **options)
+            name = index_name(keys, options)
+            where = f"{db.name}.{collection}.{name}"
+            if name not in existing:
+                db[collection].create_index(keys, **options)
+                report.created.append(where)
+                outcome = "created"
+            elif difference := _difference(existing[name], keys, options):
+                report.conflicts.append(f"{where}: {difference}")
+                outcome = f"left as it is, it differs: {difference}"
+            else:
+                report.present.append(where)
+                outcome = "present"
+            if progress:
+                progress(f"index {where} {outcome}")
+    return report
+
+
+def declared_indexes(extensions: Iterable[object]) -> dict[str, list]:
+    """The indexes the given extensions of a service (its dependency providers) declare as their
+    `indexes`, merged per collection."""
+    merged: dict[str, list] = {}
+    for extension in extensions:
+        for collection, specs in (getattr(extension, "indexes", None) or {}).items():
+            merged.setdefault(collection, []).extend(specs)
+    return merged
 
 
 def is_outage(exc: BaseException) -> bool:
@@ -111,7 +174,10 @@ class MongoDatabase(DependencyProvider):
         self.database_name = config.get(cfg.MONGODB_DATABASE, self.container.service_name)
 
     def start(self) -> None:
-        ensure_indexes(self.client[self.database_name], self.indexes)
+        # every index the service's extensions declare, the outbox's too (one place, one way)
+        report = ensure_indexes(self.client[self.database_name], declared_indexes(self.container.dependencies))
+        for conflict in report.conflicts:
+            log.warning("index %s; left as it is (wijkwijzer-migrate reports it too)", conflict)
 
     def stop(self) -> None:
         for finish in self._before_close:

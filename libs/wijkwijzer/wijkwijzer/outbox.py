@@ -23,7 +23,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import eventlet
 from nameko.amqp.publish import Publisher
@@ -204,6 +204,9 @@ class Outbox(DependencyProvider):
     OUTBOX_RELAY_INTERVAL seconds while the container runs.
     """
 
+    # created by the service's MongoDatabase when it starts, and by wijkwijzer-migrate
+    indexes: ClassVar = {PENDING: [([("due", 1)], {})]}
+
     def setup(self) -> None:
         config = self.container.config
         self.publisher = EventPublisher(config[cfg.AMQP_URI], self.container.service_name, config)
@@ -212,7 +215,6 @@ class Outbox(DependencyProvider):
         self._relay_thread = None
 
     def start(self) -> None:
-        self.database.get_dependency(None)[PENDING].create_index([("due", 1)])
         self._relay_thread = self.container.spawn_managed_thread(self._relay_forever)
 
     def stop(self) -> None:

@@ -1,5 +1,6 @@
-"""Mint a development token: `python -m gateway.tokens --sub anna --roles member editor`, or for an
-organiser of an organisation `python -m gateway.tokens --sub noor --roles organiser --organisation lpb`.
+"""Mint a development token: `wijkwijzer-token --sub anna --roles member editor`, or for an
+organiser of an organisation `wijkwijzer-token --sub noor --roles organiser --organisation lpb`
+(or `python -m gateway.tokens ...`).
 
 Signs with JWT_SECRET (HS256), with the issuer and audience of JWT_ISSUER and
 JWT_AUDIENCE when they are set (the gateway then requires them). For local runs and
@@ -24,14 +25,22 @@ def mint(secret: str, sub: str, name: str | None = None, email: str | None = Non
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, secret, algorithm="HS256")
 
 
+EXAMPLES = """examples:
+  JWT_SECRET=... wijkwijzer-token --sub anna --roles member
+  JWT_SECRET=... JWT_ISSUER=... JWT_AUDIENCE=wijkwijzer-api wijkwijzer-token --sub beheer --roles admin --hours 1
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gateway.tokens", description=__doc__)
-    parser.add_argument("--sub", required=True)
-    parser.add_argument("--name")
-    parser.add_argument("--email")
-    parser.add_argument("--roles", nargs="*", default=["member"])
+    parser = argparse.ArgumentParser(prog="wijkwijzer-token", description=__doc__, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sub", required=True, help="who the token names (the person's stable id)")
+    parser.add_argument("--name", help="the person's display name")
+    parser.add_argument("--email", help="the person's e-mail address")
+    parser.add_argument("--roles", nargs="*", default=["member"],
+                        help="member, wijkwijze, editor, organiser, admin, partner (default: member)")
     parser.add_argument("--organisation", help="the organisation an organiser acts for (a taxonomy slug)")
-    parser.add_argument("--hours", type=float, default=8)
+    parser.add_argument("--hours", type=float, default=8, help="how long the token is valid (default 8)")
     args = parser.parse_args(argv)
     secret = os.environ.get("JWT_SECRET")
     if not secret:

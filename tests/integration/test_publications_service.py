@@ -178,7 +178,7 @@ def test_an_answered_question_becomes_one_submission_for_editors(service, servic
     assert "vergunning" in doc["body"] and "piet" not in str(doc).lower() and "06-1234" not in str(doc)
 
 
-def test_the_review_date_timer_in_two_replicas_tells_editors_once(service_config):
+def test_the_review_date_timer_in_two_replicas_tells_editors_once(service_config, monkeypatch):
     db = pymongo.MongoClient(service_config["MONGODB_URI"], tz_aware=True)[service_config["MONGODB_DATABASE"]]
     now = datetime.now(UTC)
     due = [drafts.imported({**DRAFT, "title": f"Verlopen {n}"}, ANNA, now - timedelta(days=800)) for n in range(8)]
@@ -186,7 +186,10 @@ def test_the_review_date_timer_in_two_replicas_tells_editors_once(service_config
         doc["review_due"] = (now - timedelta(days=1)).date().isoformat()
     later = drafts.imported({**DRAFT, "title": "Nog goed"}, ANNA, now)
     db.publications.insert_many([*due, later])
-    reindex.reindex(db)   # as after an import: notes their review dates in the calendar
+    monkeypatch.setattr(reindex, "PROGRESS_EVERY", 4)
+    counted: list[int] = []
+    reindex.reindex(db, counted.append)   # as after an import: notes their review dates in the calendar
+    assert counted == [4, 8], "the command's progress, as it goes"
     tap = EventTap(service_config["AMQP_URI"], "publications", "publication.review_due")
     replicas = start({**service_config, "REVIEW_DUE_INTERVAL": 0.2}, replicas=2)
     try:

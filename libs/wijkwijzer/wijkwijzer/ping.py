@@ -109,16 +109,33 @@ class Health(DependencyProvider):
             log.info("%s is healthy again", self.container.service_name)
 
 
+PING_HELP = """Ask a service, through the broker, whether it is healthy: its `ping` RPC reads the
+service's database and looks for stuck workers (any replica answers). Exit 0 when it answers
+healthy (its report on stdout), 1 when it does not answer in time or reports problems (on
+stderr). The container images' health check."""
+
+PING_EXAMPLES = """examples:
+  AMQP_URI=amqp://... wijkwijzer-ping publications
+  AMQP_URI=amqp://... wijkwijzer-ping notifications --timeout 2
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`python -m wijkwijzer.ping <service>`: exit 0 when the service answers its ping healthy."""
+    """`wijkwijzer-ping <service>` (or `python -m wijkwijzer.ping`): exit 0 when the service
+    answers its ping healthy."""
     from nameko.standalone.rpc import ClusterRpcProxy
 
-    parser = argparse.ArgumentParser(prog="python -m wijkwijzer.ping")
-    parser.add_argument("service")
-    parser.add_argument("--timeout", type=float, default=5)
+    parser = argparse.ArgumentParser(prog="wijkwijzer-ping", description=PING_HELP, epilog=PING_EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("service", help="the service's nameko name: publications, events, helpdesk, "
+                                        "notifications, gateway")
+    parser.add_argument("--timeout", type=float, default=5, help="seconds to wait for the answer (default 5)")
+    parser.add_argument("--amqp-uri", default=os.environ.get("AMQP_URI"), help="broker (default: $AMQP_URI)")
     args = parser.parse_args(argv)
+    if not args.amqp_uri:
+        parser.error("set AMQP_URI or pass --amqp-uri")
     try:
-        with ClusterRpcProxy({"AMQP_URI": os.environ["AMQP_URI"]}, timeout=args.timeout) as rpc:
+        with ClusterRpcProxy({"AMQP_URI": args.amqp_uri}, timeout=args.timeout) as rpc:
             report = getattr(rpc, args.service).ping()
     except Exception as exc:  # noqa: BLE001 (any failure means not healthy)
         print(f"{args.service}: not healthy: {exc!r}", file=sys.stderr)

@@ -1,7 +1,9 @@
 """Give a partner access to the public event stream on RabbitMQ, or take it away.
 
-    python -m notifications.stream_access provision <partner-slug>
-    python -m notifications.stream_access revoke <partner-slug>
+    wijkwijzer-stream-access provision <partner-slug>
+    wijkwijzer-stream-access revoke <partner-slug>
+
+(or `python -m notifications.stream_access ...`).
 
 The partner gets a RabbitMQ user `partner-<slug>` (a generated password, no tags: no management
 UI) on the platform's vhost that may declare, bind and read only queues named
@@ -127,8 +129,15 @@ def revoke(api: Management, slug: str) -> str:
             f"queues deleted: {', '.join(deleted) or 'none'}.")
 
 
+EXAMPLES = """examples:
+  RABBITMQ_MANAGEMENT_URL=http://admin:...@rabbitmq:15672 AMQP_URI=amqp://.../wijkwijzer \\
+    wijkwijzer-stream-access provision gemeente-utrecht
+  RABBITMQ_MANAGEMENT_URL=... AMQP_URI=... wijkwijzer-stream-access revoke gemeente-utrecht
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m notifications.stream_access", description=__doc__,
+    parser = argparse.ArgumentParser(prog="wijkwijzer-stream-access", description=__doc__, epilog=EXAMPLES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["provision", "revoke"])
     parser.add_argument("slug", help="the partner's slug: lowercase letters, digits and hyphens")

@@ -74,8 +74,10 @@ up() {
   fi
   # shellcheck disable=SC1091
   set -a; . "$STATE_DIR/infra.env"; set +a
-  # every consumer queue exists before any service publishes (events.md)
-  .venv/bin/python -m wijkwijzer.topology $(services | awk '{print $3}') >/dev/null
+  # the deploy step: every consumer queue exists before any service publishes (events.md), and
+  # every service's indexes before it starts (its progress in migrate.log; shown when it fails)
+  .venv/bin/wijkwijzer-migrate $(services | awk '{print $3}') >/dev/null 2>"$RUN_DIR/migrate.log" \
+    || { cat "$RUN_DIR/migrate.log" >&2; exit 1; }
   # publications stored by an older version get this version's search terms and HTML
   MONGODB_DATABASE=publications .venv/bin/python -m publications.reindex
   local name dir target pid ops index=0

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 # what the handler saw, in order: (thing, attempt)
 ATTEMPTS: list[tuple[str, int]] = []
 # how many attempts of each thing fail before one succeeds
-FAILING = {"long": 3, "short": 1, "left over": 0}
+FAILING = {"long": 3, "short": 1, "left over": 0, "unroutable": 1}
 SOURCE = "retry-source"
 
 
@@ -88,6 +88,18 @@ def test_a_short_retry_is_not_held_behind_a_longer_one(broker, consumer):
     # ..., ("long", 4), ("short", 2)
     assert ATTEMPTS == [("long", 1), ("long", 2), ("long", 3), ("short", 1), ("short", 2), ("long", 4)]
     assert broker.depth(QUEUE) == (0, 1) and broker.depth(amqp.DEAD_LETTER_QUEUE) == (0, 0)
+
+
+def test_a_retry_the_broker_cannot_route_is_handed_back_not_lost(broker, consumer):
+    config, start = consumer
+    start()
+    first = amqp.retry_queues(QUEUE, BASE_MS, 3)[0].name
+    broker.api("DELETE", f"queues/{broker._vhost}/{first}").raise_for_status()   # deleted by mistake
+    publish(config, SOURCE, thing_happened(SOURCE, "unroutable"))
+    # the retry is published as mandatory: refused, the message is requeued and comes again at once
+    eventually(lambda: len(ATTEMPTS) == 2, what="the event handled after all")
+    assert ATTEMPTS == [("unroutable", 1), ("unroutable", 2)]
+    assert broker.depth(first) is None and broker.depth(QUEUE) == (0, 1)
 
 
 def prune_legacy(broker, capsys) -> str:

@@ -146,7 +146,7 @@ def test_the_deploy_step_runs_before_the_process_with_its_own_configuration(over
     assert "$MIGRATE_COMMAND" in " ".join(migrate["command"]) and "$WIJKWIJZER_SERVICE_CLASS" in migrate["command"][-1]
     maps = {ref["configMapRef"]["name"] for ref in migrate["envFrom"] if "configMapRef" in ref}
     migrate_map = next(m for name, m in objects(docs, "ConfigMap").items() if name in maps and "MIGRATE_COMMAND" in m["data"])
-    assert migrate_map["data"]["MIGRATE_COMMAND"].startswith("python -m wijkwijzer.topology")
+    assert migrate_map["data"]["MIGRATE_COMMAND"] == "wijkwijzer-migrate"   # a script of libs/wijkwijzer
     assert migrate["env"] == main["env"]
     # the process's own settings: its database, and its own broker and database users
     settings = {name: m for name, m in objects(docs, "ConfigMap").items()

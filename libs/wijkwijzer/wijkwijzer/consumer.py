@@ -21,7 +21,8 @@ entrypoint instead:
   duplicate-skipped, requeued) in the service's metrics (wijkwijzer.metrics).
 
 A message that is being handled when the process dies is unacked, so the
-broker redelivers it to another replica.
+broker redelivers it to another replica. A graceful stop (SIGTERM) lets it be
+settled first, on its own connection (wijkwijzer.graceful).
 
 Handlers receive the CloudEvent as a dict and should still make their own
 writes idempotent (upsert keyed by event id): a crash between the handler's
@@ -51,6 +52,7 @@ from nameko.standalone.events import get_event_exchange
 from wijkwijzer import amqp, metrics
 from wijkwijzer import config as cfg
 from wijkwijzer.extensions import sibling
+from wijkwijzer.graceful import GracefulQueueConsumer
 from wijkwijzer.ledger import ProcessedEvents
 from wijkwijzer.mongo import MongoDatabase
 
@@ -60,6 +62,8 @@ _QUICK_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "in
 
 
 class EventConsumer(EventHandler):
+    queue_consumer = GracefulQueueConsumer()
+
     def __init__(self, source_service: str, event_type: str, single_active: bool = False, **kwargs):
         """`single_active`: one replica at a time consumes the queue (RabbitMQ's single active
         consumer), for a handler whose writes must not run side by side in two replicas."""

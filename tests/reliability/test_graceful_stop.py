@@ -1,0 +1,72 @@
+"""A graceful stop (what SIGTERM does in `nameko run`, as Kubernetes sends it in a rolling update)
+while a call or an event is in hand: the worker finishes, its message is acked on its own
+connection, and the replica that takes over does not get it again (wijkwijzer.graceful).
+
+nameko 2.14 closed the connection once the consumers were cancelled, about a second into the
+stop; a worker running longer lost its ack and the broker gave its message to the next replica,
+which carried the call out a second time. The handlers here take 3 s and are deliberately not
+idempotent (one document per run), so a second run shows.
+"""
+import eventlet
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+from wijkwijzer.consumer import event_consumer
+from wijkwijzer.ledger import COLLECTION as LEDGER
+from wijkwijzer.mongo import MongoDatabase
+from wijkwijzer.rpc import rpc
+
+from tests.reliability.harness import consumer_queue, publish, thing_happened
+from tests.support import eventually
+
+pytestmark = pytest.mark.reliability
+
+SOURCE = "graceful-source"
+WORK_SECONDS = 3   # longer than kombu's 1 s drain timeout, after which nameko closed the connection
+
+
+class SlowService:
+    name = "slow_service"
+    db = MongoDatabase()
+
+    @rpc
+    def register(self, name: str) -> str:
+        self.db.runs.insert_one({"call": name})
+        eventlet.sleep(WORK_SECONDS)
+        return f"aangemeld: {name}"
+
+    @event_consumer(SOURCE, "thing.happened")
+    def on_thing(self, event: dict) -> None:
+        self.db.runs.insert_one({"event": event["id"]})
+        eventlet.sleep(WORK_SECONDS)
+
+
+QUEUE = consumer_queue(SOURCE, "thing.happened", SlowService.name, "on_thing")
+
+
+def test_a_call_in_hand_when_the_replica_stops_runs_once_and_its_caller_gets_the_answer(
+        containers, service_config, db, broker):
+    first = containers(SlowService)
+    with ClusterRpcProxy({"AMQP_URI": service_config["AMQP_URI"]}, timeout=30) as proxy:
+        reply = proxy.slow_service.register.call_async("Aïcha Benali")
+        eventually(lambda: db.runs.find_one({"call": "Aïcha Benali"}), what="the call running in the first replica")
+        stopping = eventlet.spawn(first.stop)
+        containers(SlowService)   # the replica that takes over
+        assert reply.result() == "aangemeld: Aïcha Benali"
+        stopping.wait()
+    eventlet.sleep(WORK_SECONDS + 1)   # a redelivered call would have run and written by now
+    assert db.runs.count_documents({"call": "Aïcha Benali"}) == 1, "carried out once"
+    assert broker.depth("rpc-slow_service") == (0, 1), "acked: nothing waits for the next replica"
+
+
+def test_an_event_in_hand_when_the_replica_stops_is_handled_once(containers, service_config, db, broker):
+    first = containers(SlowService)
+    event = thing_happened(SOURCE, "bankje geplaatst")
+    publish(service_config, SOURCE, event)
+    eventually(lambda: db.runs.find_one({"event": event.id}), what="the event in the first replica's handler")
+    stopping = eventlet.spawn(first.stop)
+    containers(SlowService)
+    stopping.wait()
+    eventually(lambda: db[LEDGER].find_one({"event_id": event.id}), what="the event recorded as handled")
+    eventlet.sleep(WORK_SECONDS + 1)
+    assert db.runs.count_documents({"event": event.id}) == 1, "handled once"
+    assert broker.depth(QUEUE) == (0, 1), "acked: nothing waits for the next replica"

@@ -148,6 +148,7 @@ class Writers:
             **fields, "municipality": self.place, "email": f"vrager.{self.run}.{i}@voorbeeld.nl"})
         if asked is None:
             return None
+        assert asked["assignee"], f"no wijkwijze of the run had room for question {i}"
         self.gateway("get_question", "GET", f"/questions/{asked['id']}", self.wijkwijzen[asked["assignee"]["sub"]])
         return asked
 

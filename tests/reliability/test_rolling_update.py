@@ -19,7 +19,8 @@ import pymongo
 import pytest
 import requests
 
-from tests.reliability.deployment import Gateway, Writers, about, mails
+from tests.platform import bearer
+from tests.reliability.deployment import Gateway, Writers, about, dutch_name, mails
 from tests.support import eventually
 
 pytestmark = pytest.mark.reliability
@@ -121,60 +122,104 @@ def sent_mails(platform, run: str) -> int:
         return db.deliveries.count_documents({"email": {"$regex": run}, "state": "sent"})
 
 
+class Scenario:
+    """The writes of one service's users during its rolling update, and what must have followed
+    from them once each: the mails (by what they are about, `about`), and the service's own records."""
+
+    def __init__(self, name: str, writers: Writers):
+        self.name, self.writers = name, writers
+
+    def load(self) -> Load:
+        w = self.writers
+        if self.name == "publications":   # written, submitted, published: told to a follower, found by search
+            w.follower()
+            return Load(w.publication, writes_per_unit=3)
+        if self.name == "helpdesk":       # asked, and opened by the wijkwijze it went to, who is told by mail
+            w.roster(6)
+            return Load(w.question, writes_per_unit=2)
+        self.activity = w.activity(capacity=100_000)
+        if self.name == "events":         # registrations placed by the service's consumer, confirmed by mail
+            return Load(lambda i: w.registration(self.activity, i)[0], writes_per_unit=1)
+        # notifications: members change what they follow (its RPCs) while it mails registrants
+        return Load(self._follows_and_registration, writes_per_unit=2)
+
+    def _follows_and_registration(self, i: int) -> tuple[str, str]:
+        sub = f"lid-{self.writers.run}-{i}"
+        who = bearer(sub, dutch_name(i + 7), "member", email=f"{sub}@voorbeeld.nl")
+        self.writers.gateway("set_my_follows", "PUT", "/me/follows", who, json={
+            "topics": list(self.writers.corpus.common("topics", 1 + i % 3)), "frequency": "weekly"})
+        return self.writers.registration(self.activity, i)[0], sub
+
+    def mails(self, results: list) -> Counter:
+        if self.name == "publications":
+            return Counter({f"publicaties/{p['slug']}": 1 for p in results})
+        if self.name == "helpdesk":
+            return Counter({f"vragen/{q['id']}": 1 for q in results})
+        if self.name == "events":
+            return Counter(dict.fromkeys(results, 1))
+        return Counter({address: 1 for address, _ in results})
+
+    def check_records(self, platform, results: list) -> None:
+        if self.name == "publications":   # in search once (a second entry would count twice); the
+            assert search_total(platform, self.writers.marker) == len(results)   # notifications service
+            client, db = mongo(platform, "notifications")                         # recorded each submission once
+            with client:
+                submitted = Counter(e["subject"] for e in db.event_log.find(
+                    {"subject": {"$in": [p["id"] for p in results]}, "type": {"$regex": r"publication\.submitted$"}}))
+            assert submitted == Counter({p["id"]: 1 for p in results})
+        elif self.name == "helpdesk":     # each question routed once, to one of the run's wijkwijzen
+            client, db = mongo(platform, "helpdesk")
+            with client:
+                questions = list(db.questions.find({"_id": {"$in": [q["id"] for q in results]}}))
+            assert len(questions) == len(results)
+            assigned = Counter(q["_id"] for q in questions for step in q["history"] if step["action"] == "assigned")
+            assert assigned == Counter({q["id"]: 1 for q in results})
+        else:                             # the events service placed each registration once
+            client, db = mongo(platform, "events")
+            with client:
+                stored = db.activities.find_one({"_id": self.activity["id"]})
+                statuses = Counter(r["status"] for r in db.registrations.find({"activity_id": self.activity["id"]}))
+            assert statuses == {"confirmed": len(results)}
+            assert stored["confirmed"] == len(stored["places"]) == len(results)
+        if self.name == "notifications":  # and kept what each member follows
+            client, db = mongo(platform, "notifications")
+            with client:
+                members = {m["_id"]: m for m in db.members.find({"_id": {"$in": [sub for _, sub in results]}})}
+            assert len(members) == len(results)
+
+
 @pytest.mark.timeout(240)
-@pytest.mark.parametrize("two_replicas", ["publications", "events"], indirect=True)
+@pytest.mark.parametrize("two_replicas", ["publications", "events", "helpdesk", "notifications"], indirect=True)
 def test_replicas_replaced_one_by_one_under_steady_writes_fail_no_request_and_lose_or_double_no_event(
         platform, two_replicas):
     name = two_replicas
     gateway = Gateway(platform.base_url)
-    writers = Writers(gateway, seed=23)
-    if name == "publications":   # written, submitted and published: told to a follower, found by search
-        writers.follower()
-        load = Load(writers.publication, writes_per_unit=3)
-    else:                        # registrations: placed by the events service's consumer, confirmed by mail
-        activity = writers.activity(capacity=100_000)
-        load = Load(lambda i: writers.registration(activity, i)[0], writes_per_unit=1)
+    scenario = Scenario(name, Writers(gateway, seed=23))
+    load = scenario.load()
     set_up = len(gateway.answers)
+    assert not gateway.failures(), gateway.failures()
 
     load.start()
     try:
         steps = roll(platform, name, load)
     finally:
         results, seconds = load.stop()
-    answers = gateway.answers[set_up:]
-    figures = Gateway(platform.base_url, answers).figures(seconds)
+    figures = Gateway(platform.base_url, gateway.answers[set_up:]).figures(seconds)
     print(f"\nrolling update of {name}: " + "; ".join(steps) + f"\n  {figures}")
     assert not gateway.failures(), [(a.what, a.status, a.problem) for a in gateway.failures()]
 
     # every write's event reached its consumers exactly once
+    expected = scenario.mails(results)
     if name == "publications":
-        expected = Counter({f"publicaties/{p['slug']}": 1 for p in results})
-        eventually(lambda: search_total(platform, writers.marker) >= len(results), timeout=60, interval=1,
+        eventually(lambda: search_total(platform, scenario.writers.marker) >= len(results), timeout=60, interval=1,
                    what="every publication in search")
-    else:
-        expected = Counter(dict.fromkeys(results, 1))
-    eventually(lambda: sent_mails(platform, writers.run) >= len(expected), timeout=90, interval=1,
+    eventually(lambda: sent_mails(platform, scenario.writers.run) >= len(expected), timeout=90, interval=1,
                what=f"{len(expected)} mails sent")
     time.sleep(2)   # a second copy of anything would be on its way by now
-    sent = mails(platform, writers.run)
+    sent = mails(platform, scenario.writers.run)
     counted = Counter(about(m) for m in sent)
     doubled = {k: n for k, n in counted.items() if n > 1}
     lost = set(expected) - set(counted)
-    print(f"  {len(results)} {'publications' if name == 'publications' else 'registrations'}: "
-          f"{len(sent)} mails, {len(lost)} lost, {len(doubled)} twice")
+    print(f"  {len(results)} units of writes: {len(sent)} mails, {len(lost)} lost, {len(doubled)} twice")
     assert counted == expected, f"lost {sorted(lost)[:5]}, twice {doubled}"
-
-    if name == "publications":   # in search once (a second entry would count twice); notifications
-        assert search_total(platform, writers.marker) == len(results)   # recorded each submission once
-        client, db = mongo(platform, "notifications")
-        with client:
-            submitted = Counter(e["subject"] for e in db.event_log.find(
-                {"subject": {"$in": [p["id"] for p in results]}, "type": {"$regex": r"publication\.submitted$"}}))
-        assert submitted == Counter({p["id"]: 1 for p in results})
-    else:                        # the events service placed each registration once
-        client, db = mongo(platform, "events")
-        with client:
-            stored = db.activities.find_one({"_id": activity["id"]})
-            statuses = Counter(r["status"] for r in db.registrations.find({"activity_id": activity["id"]}))
-        assert statuses == {"confirmed": len(results)}
-        assert stored["confirmed"] == len(stored["places"]) == len(results)
+    scenario.check_records(platform, results)

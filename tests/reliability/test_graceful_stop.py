@@ -1,16 +1,20 @@
 """A graceful stop (what SIGTERM does in `nameko run`, as Kubernetes sends it in a rolling update)
 while a call or an event is in hand: the worker finishes, its message is acked on its own
-connection, and the replica that takes over does not get it again (wijkwijzer.graceful).
+connection, and the replica that takes over does not get it again (wijkwijzer.graceful). A batch
+consumer finishes its batch and gives back what waits for the next one.
 
 nameko 2.14 closed the connection once the consumers were cancelled, about a second into the
 stop; a worker running longer lost its ack and the broker gave its message to the next replica,
 which carried the call out a second time. The handlers here take 3 s and are deliberately not
-idempotent (one document per run), so a second run shows.
+idempotent (one document per run), so a second run shows. A batch consumer's waiting events
+used to go into a batch after the container had closed its database client, and failed into
+their retry queue.
 """
 import eventlet
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
-from wijkwijzer.consumer import event_consumer
+from wijkwijzer import metrics
+from wijkwijzer.consumer import event_batch_consumer, event_consumer
 from wijkwijzer.ledger import COLLECTION as LEDGER
 from wijkwijzer.mongo import MongoDatabase
 from wijkwijzer.rpc import rpc
@@ -43,6 +47,16 @@ class SlowService:
 QUEUE = consumer_queue(SOURCE, "thing.happened", SlowService.name, "on_thing")
 
 
+class SlowBatches:
+    name = "slow_batches"
+    db = MongoDatabase()
+
+    @event_batch_consumer(SOURCE, "thing.happened", batch=4)
+    def on_things(self, events: list[dict]) -> None:
+        eventlet.sleep(1)   # meanwhile the next events wait for the next batch
+        self.db.runs.insert_many([{"event": event["id"]} for event in events])
+
+
 def test_a_call_in_hand_when_the_replica_stops_runs_once_and_its_caller_gets_the_answer(
         containers, service_config, db, broker):
     first = containers(SlowService)
@@ -70,3 +84,26 @@ def test_an_event_in_hand_when_the_replica_stops_is_handled_once(containers, ser
     eventlet.sleep(WORK_SECONDS + 1)
     assert db.runs.count_documents({"event": event.id}) == 1, "handled once"
     assert broker.depth(QUEUE) == (0, 1), "acked: nothing waits for the next replica"
+
+
+def test_a_batch_in_hand_when_the_replica_stops_is_finished_and_the_waiting_events_go_to_the_next(
+        containers, service_config, db, broker):
+    first = containers(SlowBatches)
+    events = [thing_happened(SOURCE, f"lantaarnpaal {n} gerepareerd") for n in range(12)]
+    publish(service_config, SOURCE, events[0])
+    eventually(lambda: broker.depth(consumer_queue(SOURCE, "thing.happened", SlowBatches.name, "on_things"))
+               == (0, 1), what="the first event taken")
+    for event in events[1:]:
+        publish(service_config, SOURCE, event)
+    eventlet.sleep(0.3)   # in the first replica's hands: one batch running, the others waiting
+    stopping = eventlet.spawn(first.stop)
+    second = containers(SlowBatches)
+    stopping.wait()
+    eventually(lambda: db.runs.count_documents({}) >= len(events), timeout=30, what="every event handled")
+    eventlet.sleep(2)
+    assert sorted(run["event"] for run in db.runs.find()) == sorted(event.id for event in events), "each once"
+    for container in (first, second):   # no batch ran without its database: nothing went to the retry queue
+        assert metrics.of(container).registry.get_sample_value("wijkwijzer_event_handler_runs_total", {
+            "service": SlowBatches.name, "handler": "on_things", "outcome": "retry"}) == 0
+    assert metrics.of(first).registry.get_sample_value("wijkwijzer_event_handler_runs_total", {
+        "service": SlowBatches.name, "handler": "on_things", "outcome": "success"}) >= 1

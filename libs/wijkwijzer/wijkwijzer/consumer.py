@@ -205,6 +205,9 @@ class EventConsumer(EventHandler):
 
 
 
+_STOPPED = object()   # put after the last event when a batch consumer stops
+
+
 class BatchEventConsumer(EventConsumer):
     """An `EventConsumer` whose handler takes a list of events: those that arrived while its
     previous batch was being handled, at most `batch`. One batch at a time, in one worker, so
@@ -221,17 +224,33 @@ class BatchEventConsumer(EventConsumer):
     def setup(self) -> None:
         super().setup()
         self._waiting: LightQueue = LightQueue()
+        self._stopping = False
 
     def start(self) -> None:
         super().start()
         self.container.spawn_managed_thread(self._dispatch_batches)
 
+    def stop(self) -> None:
+        super().stop()   # the consumer is cancelled: nothing more arrives
+        self._stopping = True
+        # Events that arrived but are in no batch yet go back to the queue, for the next replica: a
+        # batch started now would run after the container waited for its workers, once the
+        # service's database client is closed, and fail.
+        while not self._waiting.empty():
+            body, message = self._waiting.get_nowait()
+            self.queue_consumer.requeue_message(message)
+            self._release(body.get("id") if isinstance(body, dict) else None)
+        self._waiting.put(_STOPPED)   # wakes the dispatcher, which ends
+
     def _dispatch(self, body, message) -> None:
         self._waiting.put((body, message))
 
     def _dispatch_batches(self) -> None:
-        while True:
-            batch = [self._waiting.get()]
+        while not self._stopping:
+            first = self._waiting.get()
+            if first is _STOPPED:
+                return
+            batch = [first]
             while len(batch) < self.batch and not self._waiting.empty():
                 batch.append(self._waiting.get_nowait())
             handled = Event()

@@ -13,7 +13,7 @@ an RPC proxy's reply queue (which is cancelled after the workers) escaped it.
 `GracefulQueueConsumer` keeps the connection until every message it delivered has been acked or
 requeued, or its connection is gone anyway (then the broker has taken it back), at most
 SETTLE_TIMEOUT seconds after the last consumer was cancelled. `ResilientRpc` (wijkwijzer.rpc) and
-`EventConsumer` (wijkwijzer.consumer) use it.
+`EventConsumer` (wijkwijzer.consumer) use it; docs/operations.md (Rolling updates) tells the whole stop.
 """
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ from nameko.rpc import RpcConsumer
 
 log = logging.getLogger(__name__)
 
-# How long a stopping process keeps its connection for messages still unsettled. Above the callers'
-# RPC_TIMEOUT and an SMTP exchange, below Kubernetes' 30 s grace period before SIGKILL.
+# How long a stopping process keeps its connection for messages still unsettled: above the callers'
+# RPC_TIMEOUT and an SMTP exchange, below the pods' terminationGracePeriodSeconds (60, deploy/k8s),
+# after which Kubernetes sends SIGKILL.
 SETTLE_TIMEOUT = 25.0
 
 

@@ -135,7 +135,10 @@ class Platform:
             return False
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
+        """Stop the process `name` (a key of `processes`), gracefully by default; its operations port
+        is forgotten with it, so `ops` names the processes that run."""
         process = self.processes.pop(name, None)
+        self.ops.pop(name, None)
         if process is None or process.poll() is not None:
             return
         os.killpg(process.pid, sig)

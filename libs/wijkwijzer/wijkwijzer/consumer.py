@@ -85,6 +85,7 @@ class EventConsumer(EventHandler):
         # the processed-event ledger lives in the service's own database
         self.database = sibling(self.container, MongoDatabase, f"event_consumer {self.consumer_name}")
         self._in_flight: dict[str, Event] = {}  # event id -> set when its copy here is settled
+        self._stopping = False
         self.metrics = metrics.of(self.container)
         self.metrics.known_handler(self.method_name)
 
@@ -99,6 +100,10 @@ class EventConsumer(EventHandler):
     def start(self) -> None:
         amqp.declare(self.amqp_uri, self.declarations())
         super().start()
+
+    def stop(self) -> None:
+        super().stop()   # cancelled at the broker: nothing more arrives
+        self._stopping = True
 
     def _ledger(self) -> ProcessedEvents:
         return ProcessedEvents(self.database.get_dependency(None))
@@ -121,6 +126,12 @@ class EventConsumer(EventHandler):
             log.info("%s: event %s already handled; skipped", self.consumer_name, event_id)
             self.metrics.event_settled(self.method_name, "duplicate-skipped")
             self.queue_consumer.ack_message(message)
+            self._release(event_id)
+            return
+        if self._stopping:
+            # It arrived before the consumer was cancelled and waited for the ledger meanwhile: the
+            # container may have stopped waiting for workers, so it goes back for the next replica.
+            self.queue_consumer.requeue_message(message)
             self._release(event_id)
             return
         self._dispatch(body, message)
@@ -224,15 +235,13 @@ class BatchEventConsumer(EventConsumer):
     def setup(self) -> None:
         super().setup()
         self._waiting: LightQueue = LightQueue()
-        self._stopping = False
 
     def start(self) -> None:
         super().start()
         self.container.spawn_managed_thread(self._dispatch_batches)
 
     def stop(self) -> None:
-        super().stop()   # the consumer is cancelled: nothing more arrives
-        self._stopping = True
+        super().stop()   # cancelled, and what still comes from the ledger check is requeued
         # Events that arrived but are in no batch yet go back to the queue, for the next replica: a
         # batch started now would run after the container waited for its workers, once the
         # service's database client is closed, and fail.

@@ -1,7 +1,8 @@
 """A graceful stop (what SIGTERM does in `nameko run`, as Kubernetes sends it in a rolling update)
 while a call or an event is in hand: the worker finishes, its message is acked on its own
 connection, and the replica that takes over does not get it again (wijkwijzer.graceful). A batch
-consumer finishes its batch and gives back what waits for the next one.
+consumer finishes its batch and gives back what waits for the next one; with a single active
+consumer, before the broker hands the queue to the next replica, so two batches never overlap.
 
 nameko 2.14 closed the connection once the consumers were cancelled, about a second into the
 stop; a worker running longer lost its ack and the broker gave its message to the next replica,
@@ -45,6 +46,7 @@ class SlowService:
 
 
 QUEUE = consumer_queue(SOURCE, "thing.happened", SlowService.name, "on_thing")
+WRITING = {"now": 0, "most": 0}   # batches of OneWriter running at once, in this process's containers
 
 
 class SlowBatches:
@@ -55,6 +57,23 @@ class SlowBatches:
     def on_things(self, events: list[dict]) -> None:
         eventlet.sleep(1)   # meanwhile the next events wait for the next batch
         self.db.runs.insert_many([{"event": event["id"]} for event in events])
+
+
+class OneWriter:
+    """A read model written by read, change, write: one batch at a time in the whole deployment."""
+
+    name = "one_writer"
+    db = MongoDatabase()
+
+    @event_batch_consumer(SOURCE, "thing.happened", batch=4, single_active=True)
+    def on_things(self, events: list[dict]) -> None:
+        WRITING["now"] += 1
+        WRITING["most"] = max(WRITING["most"], WRITING["now"])
+        try:
+            eventlet.sleep(1)
+            self.db.runs.insert_many([{"event": event["id"]} for event in events])
+        finally:
+            WRITING["now"] -= 1
 
 
 def test_a_call_in_hand_when_the_replica_stops_runs_once_and_its_caller_gets_the_answer(
@@ -107,3 +126,20 @@ def test_a_batch_in_hand_when_the_replica_stops_is_finished_and_the_waiting_even
             "service": SlowBatches.name, "handler": "on_things", "outcome": "retry"}) == 0
     assert metrics.of(first).registry.get_sample_value("wijkwijzer_event_handler_runs_total", {
         "service": SlowBatches.name, "handler": "on_things", "outcome": "success"}) >= 1
+
+
+def test_a_single_active_batch_consumer_stopping_hands_over_only_after_its_last_batch(
+        containers, service_config, db, broker):
+    first = containers(OneWriter)
+    containers(OneWriter)   # waiting: the broker gives it the queue when the first is cancelled
+    events = [thing_happened(SOURCE, f"bankje {n} geschilderd") for n in range(10)]
+    publish(service_config, SOURCE, events[0])
+    eventually(lambda: WRITING["now"] == 1, what="the first replica writing")
+    for event in events[1:]:
+        publish(service_config, SOURCE, event)
+    eventlet.sleep(0.3)   # in the first replica's hands, waiting for its next batch
+    first.stop()
+    eventually(lambda: db.runs.count_documents({}) >= len(events), timeout=30, what="every event handled")
+    eventlet.sleep(1.5)
+    assert sorted(run["event"] for run in db.runs.find()) == sorted(event.id for event in events), "each once"
+    assert WRITING["most"] == 1, "the next replica began only after the last batch of the first"

@@ -235,34 +235,46 @@ class BatchEventConsumer(EventConsumer):
     def setup(self) -> None:
         super().setup()
         self._waiting: LightQueue = LightQueue()
+        self._held: list = []           # events the dispatcher took when it was told to stop
+        self._closing = False           # stopping: no new batch
+        self._running: Event | None = None   # set when the batch in hand is settled
 
     def start(self) -> None:
         super().start()
         self.container.spawn_managed_thread(self._dispatch_batches)
 
     def stop(self) -> None:
-        super().stop()   # cancelled, and what still comes from the ledger check is requeued
-        # Events that arrived but are in no batch yet go back to the queue, for the next replica: a
-        # batch started now would run after the container waited for its workers, once the
-        # service's database client is closed, and fail.
-        while not self._waiting.empty():
-            body, message = self._waiting.get_nowait()
+        # One writer at a time holds for the last batch too: it is finished and settled before the
+        # consumer is cancelled, because with `single_active` the broker hands the queue to the
+        # next replica at the cancel, and a batch still running here would write beside its first.
+        self._closing = True
+        if self._running is not None:
+            self._running.wait()
+        super().stop()   # cancelled; what still comes from the ledger check is requeued
+        # Events that arrived but are in no batch go back to the queue, for the next replica (a
+        # batch started now would also run after the container closed the database client).
+        waiting = self._held + [self._waiting.get_nowait() for _ in range(self._waiting.qsize())]
+        self._held = []
+        for body, message in waiting:
             self.queue_consumer.requeue_message(message)
             self._release(body.get("id") if isinstance(body, dict) else None)
-        self._waiting.put(_STOPPED)   # wakes the dispatcher, which ends
+        self._waiting.put(_STOPPED)   # wakes the dispatcher if it waits, which ends
 
     def _dispatch(self, body, message) -> None:
         self._waiting.put((body, message))
 
     def _dispatch_batches(self) -> None:
-        while not self._stopping:
+        while True:
             first = self._waiting.get()
             if first is _STOPPED:
                 return
             batch = [first]
             while len(batch) < self.batch and not self._waiting.empty():
                 batch.append(self._waiting.get_nowait())
-            handled = Event()
+            if self._closing:   # no batch after the stop began: stop() gives these back
+                self._held += batch
+                return
+            self._running = handled = Event()
             try:
                 self.container.spawn_worker(self, ([body for body, _ in batch],), {},
                                             handle_result=partial(self._batch_handled, batch, handled))
@@ -270,8 +282,10 @@ class BatchEventConsumer(EventConsumer):
                 for body, message in batch:
                     self.queue_consumer.requeue_message(message)
                     self._release(body.get("id") if isinstance(body, dict) else None)
+                handled.send()
                 return
             handled.wait()
+            self._running = None
 
     def _batch_handled(self, batch, handled, worker_ctx, result, exc_info):
         try:

@@ -111,23 +111,34 @@ class Platform:
     def log(self, name: str) -> Path:
         return self.log_dir / f"{name}.log"
 
-    def start(self, name: str, replica: int = 1) -> str:
+    def start(self, name: str, replica: int = 1, env: dict[str, str] | None = None) -> str:
         """Start a process of the service `name`; `replica` 2, 3, ... starts another one beside it
-        (same database and queues: the broker shares the work out). Returns its key in `processes`."""
+        (same database and queues: the broker shares the work out); `env`: variables over the usual
+        ones (e.g. `WIJKWIJZER_VERSION`, the version its image would have). Returns its key in `processes`."""
         directory, target = next((d, t) for n, d, t in service_list() if n == name)
         key = name if replica == 1 else f"{name}-{replica}"
         self.ops[key] = f"127.0.0.1:{free_port()}"
         with open(self.log(key), "ab") as out:
             self.processes[key] = subprocess.Popen(
                 [str(NAMEKO), "run", "--config", "config.yaml", target],
-                cwd=ROOT / directory, env={**self.env(name), "OPS_ADDRESS": self.ops[key]}, stdout=out,
-                stderr=subprocess.STDOUT,
+                cwd=ROOT / directory, env={**self.env(name), "OPS_ADDRESS": self.ops[key], **(env or {})},
+                stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         return key
 
+    def ready(self, key: str) -> bool:
+        """Whether the process `key` answers 200 on its own /readyz (its broker, consumers and database)."""
+        try:
+            return requests.get(f"http://{self.ops[key]}/readyz", timeout=5).status_code == 200
+        except requests.ConnectionError:
+            return False
+
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
+        """Stop the process `name` (a key of `processes`), gracefully by default; its operations port
+        is forgotten with it, so `ops` names the processes that run."""
         process = self.processes.pop(name, None)
+        self.ops.pop(name, None)
         if process is None or process.poll() is not None:
             return
         os.killpg(process.pid, sig)

@@ -116,3 +116,13 @@ def test_gauges_that_cannot_be_read_are_left_out_of_the_scrape_not_failing_it():
     text = generate_latest(metrics.registry).decode()
     assert 'wijkwijzer_http_requests_total{route="get_publication",service="notifications",status="200"} 1.0' \
         in text
+
+
+@pytest.mark.parametrize("version, shown", [("2026.11.30-1", "2026.11.30-1"), (None, "dev"), ("", "dev")])
+def test_the_build_info_names_the_image_version_the_process_runs(monkeypatch, version, shown):
+    if version is None:
+        monkeypatch.delenv("WIJKWIJZER_VERSION", raising=False)
+    else:
+        monkeypatch.setenv("WIJKWIJZER_VERSION", version)
+    metrics = Metrics("events")
+    assert metrics.registry.get_sample_value("wijkwijzer_build_info", {"service": "events", "version": shown}) == 1

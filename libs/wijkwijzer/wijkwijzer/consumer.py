@@ -24,7 +24,8 @@ entrypoint instead:
   duplicate-skipped, requeued) in the service's metrics (wijkwijzer.metrics).
 
 A message that is being handled when the process dies is unacked, so the
-broker redelivers it to another replica.
+broker redelivers it to another replica. A graceful stop (SIGTERM) lets it be
+settled first, on its own connection (wijkwijzer.graceful).
 
 Handlers receive the CloudEvent as a dict and should still make their own
 writes idempotent (upsert keyed by event id): a crash between the handler's
@@ -54,6 +55,7 @@ from nameko.standalone.events import get_event_exchange
 from wijkwijzer import amqp, metrics
 from wijkwijzer import config as cfg
 from wijkwijzer.extensions import sibling
+from wijkwijzer.graceful import GracefulQueueConsumer
 from wijkwijzer.ledger import ProcessedEvents
 from wijkwijzer.mongo import MongoDatabase
 
@@ -63,6 +65,8 @@ _QUICK_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "in
 
 
 class EventConsumer(EventHandler):
+    queue_consumer = GracefulQueueConsumer()
+
     def __init__(self, source_service: str, event_type: str, single_active: bool = False, **kwargs):
         """`single_active`: one replica at a time consumes the queue (RabbitMQ's single active
         consumer), for a handler whose writes must not run side by side in two replicas."""
@@ -84,6 +88,7 @@ class EventConsumer(EventHandler):
         # the processed-event ledger lives in the service's own database
         self.database = sibling(self.container, MongoDatabase, f"event_consumer {self.consumer_name}")
         self._in_flight: dict[str, Event] = {}  # event id -> set when its copy here is settled
+        self._stopping = False
         self.metrics = metrics.of(self.container)
         self.metrics.known_handler(self.method_name)
 
@@ -99,6 +104,10 @@ class EventConsumer(EventHandler):
     def start(self) -> None:
         amqp.declare(self.amqp_uri, self.declarations())
         super().start()
+
+    def stop(self) -> None:
+        super().stop()   # cancelled at the broker: nothing more arrives
+        self._stopping = True
 
     def _ledger(self) -> ProcessedEvents:
         return ProcessedEvents(self.database.get_dependency(None))
@@ -121,6 +130,12 @@ class EventConsumer(EventHandler):
             log.info("%s: event %s already handled; skipped", self.consumer_name, event_id)
             self.metrics.event_settled(self.method_name, "duplicate-skipped")
             self.queue_consumer.ack_message(message)
+            self._release(event_id)
+            return
+        if self._stopping:
+            # It arrived before the consumer was cancelled and waited for the ledger meanwhile: the
+            # container may have stopped waiting for workers, so it goes back for the next replica.
+            self.queue_consumer.requeue_message(message)
             self._release(event_id)
             return
         self._dispatch(body, message)
@@ -206,6 +221,9 @@ class EventConsumer(EventHandler):
 
 
 
+_STOPPED = object()   # put after the last event when a batch consumer stops
+
+
 class BatchEventConsumer(EventConsumer):
     """An `EventConsumer` whose handler takes a list of events: those that arrived while its
     previous batch was being handled, at most `batch`. One batch at a time, in one worker, so
@@ -222,20 +240,46 @@ class BatchEventConsumer(EventConsumer):
     def setup(self) -> None:
         super().setup()
         self._waiting: LightQueue = LightQueue()
+        self._held: list = []           # events the dispatcher took when it was told to stop
+        self._closing = False           # stopping: no new batch
+        self._running: Event | None = None   # set when the batch in hand is settled
 
     def start(self) -> None:
         super().start()
         self.container.spawn_managed_thread(self._dispatch_batches)
+
+    def stop(self) -> None:
+        # One writer at a time holds for the last batch too: it is finished and settled before the
+        # consumer is cancelled, because with `single_active` the broker hands the queue to the
+        # next replica at the cancel, and a batch still running here would write beside its first.
+        self._closing = True
+        if self._running is not None:
+            self._running.wait()
+        super().stop()   # cancelled; what still comes from the ledger check is requeued
+        # Events that arrived but are in no batch go back to the queue, for the next replica (a
+        # batch started now would also run after the container closed the database client).
+        waiting = self._held + [self._waiting.get_nowait() for _ in range(self._waiting.qsize())]
+        self._held = []
+        for body, message in waiting:
+            self.queue_consumer.requeue_message(message)
+            self._release(body.get("id") if isinstance(body, dict) else None)
+        self._waiting.put(_STOPPED)   # wakes the dispatcher if it waits, which ends
 
     def _dispatch(self, body, message) -> None:
         self._waiting.put((body, message))
 
     def _dispatch_batches(self) -> None:
         while True:
-            batch = [self._waiting.get()]
+            first = self._waiting.get()
+            if first is _STOPPED:
+                return
+            batch = [first]
             while len(batch) < self.batch and not self._waiting.empty():
                 batch.append(self._waiting.get_nowait())
-            handled = Event()
+            if self._closing:   # no batch after the stop began: stop() gives these back
+                self._held += batch
+                return
+            self._running = handled = Event()
             try:
                 self.container.spawn_worker(self, ([body for body, _ in batch],), {},
                                             handle_result=partial(self._batch_handled, batch, handled))
@@ -243,8 +287,10 @@ class BatchEventConsumer(EventConsumer):
                 for body, message in batch:
                     self.queue_consumer.requeue_message(message)
                     self._release(body.get("id") if isinstance(body, dict) else None)
+                handled.send()
                 return
             handled.wait()
+            self._running = None
 
     def _batch_handled(self, batch, handled, worker_ctx, result, exc_info):
         try:

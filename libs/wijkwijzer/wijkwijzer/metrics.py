@@ -13,9 +13,10 @@ read when Prometheus scrapes (`read_at_scrape`), so they are never stale; a read
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
 from prometheus_client.metrics_core import Metric
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,9 @@ disable_created_metrics()
 RPC_OUTCOMES = ("success", "refused", "error")   # refused: an expected error (NotFound, Conflict, ...)
 EVENT_OUTCOMES = ("success", "retry", "dead-letter", "duplicate-skipped", "requeued")
 
+# the image's version (deploy/images/python.Dockerfile sets it from `deploy/images.sh --version`)
+VERSION_VARIABLE = "WIJKWIJZER_VERSION"
+
 _ATTRIBUTE = "wijkwijzer_metrics"   # where a container keeps its Metrics (extensions see it through a proxy)
 
 
@@ -34,6 +38,9 @@ class Metrics:
         self.service = service
         self.registry = CollectorRegistry()
         r = self.registry
+        # which build this process runs, always 1: during a rolling update the replicas of both versions show
+        Gauge("wijkwijzer_build_info", "The version of the image this process runs (WIJKWIJZER_VERSION)",
+              ["service", "version"], registry=r).labels(service, os.environ.get(VERSION_VARIABLE) or "dev").set(1)
         self._rpc_calls = Counter("wijkwijzer_rpc_calls", "RPC calls handled, by method and outcome",
                                   ["service", "method", "outcome"], registry=r)
         self._rpc_seconds = Histogram("wijkwijzer_rpc_duration_seconds", "Time an RPC worker ran, by method",

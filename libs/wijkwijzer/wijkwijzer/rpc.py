@@ -8,6 +8,8 @@
   does: a request still waiting in the queue after it (the broker was down, the
   service busy) is dropped unexecuted, because its caller has already answered its
   client. A write the client was told failed must not happen later.
+- A graceful stop (SIGTERM) lets a call in hand finish and be acked on its own connection
+  (wijkwijzer.graceful), so it is not delivered again to another replica and carried out twice.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from amqp.exceptions import AMQPError
 from kombu.exceptions import OperationalError
 from nameko.rpc import Rpc
 
+from wijkwijzer.graceful import GracefulRpcConsumer
 from wijkwijzer.mongo import MongoDatabase
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,8 @@ _DEADLINE_HEADER = f"nameko.{DEADLINE_KEY}"
 
 
 class ResilientRpc(Rpc):
+    rpc_consumer = GracefulRpcConsumer()
+
     def setup(self) -> None:
         super().setup()
         self.database = next((d for d in self.container.dependencies if isinstance(d, MongoDatabase)), None)

@@ -26,7 +26,7 @@ from tests.support import eventually
 pytestmark = pytest.mark.reliability
 
 WRITES_PER_SECOND = 15
-SETTLED_BEFORE = 3   # seconds of load before the first replacement, and after the last
+SETTLED_BEFORE = 1.5   # seconds of load before the first replacement, and after the last
 
 
 @dataclass

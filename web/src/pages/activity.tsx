@@ -2,10 +2,11 @@
  * "Zet in mijn agenda" (.ics) and the API's answer: a place, or the waitlist. */
 import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
-import { api, ApiError, apiPath } from '../api';
+import { api, apiPath } from '../api';
 import { organises, useUser } from '../auth';
+import { useAction } from '../components/fields';
 import { FollowButton } from '../components/follow';
-import { Alert, ErrorSummary, explain, TextField } from '../components/forms';
+import { Alert, ErrorSummary, TextField } from '../components/forms';
 import { formatDateTime, formatPeriod } from '../format';
 import { useLoad } from '../load';
 import { usePageTitle } from '../page';
@@ -48,8 +49,7 @@ function RegisterForm({ activity }: { activity: Activity }) {
   const user = useUser();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   const [registration, setRegistration] = useState<Registration | null>(null);
   if (registration) return <RegistrationAnswer registration={registration} />;
   if (activity.status !== 'scheduled') return null;
@@ -58,17 +58,11 @@ function RegisterForm({ activity }: { activity: Activity }) {
   }
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    try {
-      // a member registers as themselves: name and e-mail come from the token
-      const body = user ? {} : { name, email };
+    // a member registers as themselves: name and e-mail come from the token
+    const body = user ? {} : { name, email };
+    await run(async () => {
       setRegistration(await api<Registration>(`/activities/${encodeURIComponent(activity.id)}/registrations`, { method: 'POST', body }));
-      setError(null);
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure : new ApiError({ status: 0, detail: explain(failure) }));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="utrecht-form ww-form" onSubmit={submit} noValidate aria-labelledby="aanmelden-titel">

@@ -1,10 +1,11 @@
 /** A publication: its sanitised HTML body (the API sanitises it), its metadata, and "Melden". */
 import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
-import { api, ApiError } from '../api';
+import { api } from '../api';
 import { isEditor, useUser } from '../auth';
+import { useAction } from '../components/fields';
 import { FollowButton } from '../components/follow';
-import { Alert, ErrorSummary, explain, TextField } from '../components/forms';
+import { Alert, ErrorSummary, TextField } from '../components/forms';
 import { formatDate } from '../format';
 import { useLoad } from '../load';
 import { usePageTitle } from '../page';
@@ -15,9 +16,8 @@ import type { FlagReceived, Publication } from '../types';
 function FlagForm({ publication }: { publication: Publication }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<FlagReceived | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   if (done) {
     return <Alert kind="ok"><p class="utrecht-paragraph">Bedankt. Uw melding is ontvangen; een redacteur kijkt ernaar.</p></Alert>;
   }
@@ -29,15 +29,9 @@ function FlagForm({ publication }: { publication: Publication }) {
   }
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    try {
+    await run(async () => {
       setDone(await api<FlagReceived>(`/publications/${encodeURIComponent(publication.id)}/flags`, { method: 'POST', body: { reason } }));
-      setError(null);
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure : new ApiError({ status: 0, detail: explain(failure) }));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form id="melden" class="utrecht-form ww-form" onSubmit={submit} noValidate>
